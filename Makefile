@@ -1,0 +1,43 @@
+# tusk — developer targets. `make test` is the command CI runs.
+
+GO ?= go
+
+# staticcheck v0.8.2 is release 2026.2.2, which supports Go 1.26.
+STATICCHECK_VERSION ?= v0.8.2
+
+# Packages with benchmarks; `make bench` runs each benchmark once.
+BENCH_PKGS ?= ./encoding/...
+BENCHTIME ?= 1x
+
+# Fuzz targets as package:FuzzFunc, e.g. ./encoding:FuzzDecode; each runs
+# for FUZZTIME.
+FUZZ_TARGETS ?=
+FUZZTIME ?= 30s
+
+.PHONY: all build test bench lint fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/tusk ./cmd/tusk
+
+test:
+	$(GO) test -count=1 -timeout 15m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) $(BENCH_PKGS)
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+fuzz:
+	@if [ -z "$(strip $(FUZZ_TARGETS))" ]; then echo "fuzz: no targets yet (set FUZZ_TARGETS=pkg:FuzzName ...)"; fi
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz: $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
+clean:
+	rm -rf bin

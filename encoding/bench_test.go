@@ -1,0 +1,127 @@
+package encoding
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/tuskstore/tusk/encoding/merkle"
+)
+
+// The figures of `make bench` (run with -cpu 1): for n = 100 and 1000 and blobs of 1, 16
+// and 64 MiB, the encode time, the time of the same Merkle hashing alone (the floor,
+// measured in the same run) and their ratio, the bytes allocated by one encode relative
+// to the blob (with the blob itself, an upper bound on peak memory), and the decode time
+// from n-2f primary slivers.
+var (
+	benchShards = []int{100, 1000}
+	benchSizes  = []int{1 << 20, 16 << 20, 64 << 20}
+)
+
+func benchBlob(size int) []byte {
+	rng := rand.New(rand.NewPCG(uint64(size), 1))
+	b := make([]byte, size)
+	for i := 0; i < len(b); i += 8 {
+		v := rng.Uint64()
+		for j := 0; j < 8 && i+j < len(b); j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return b
+}
+
+// hashFloor computes the hashes an encode computes — a leaf hash for each of the n²
+// symbols, the root of every row and column and the blob root — over a matrix of the
+// same shape, without any erasure coding.
+func hashFloor(p Params, s int, matrix []byte) VerifiedMetadata {
+	n := p.NShards
+	leaves := make([]merkle.Digest, n*n)
+	merkle.LeafHashes(leaves, matrix, s)
+	return p.metadataFromLeaves(leaves, 0)
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for _, n := range benchShards {
+		codec := mustCodec(b, n)
+		for _, size := range benchSizes {
+			b.Run(fmt.Sprintf("n=%d/%dMiB", n, size>>20), func(b *testing.B) {
+				blob := benchBlob(size)
+				s, _ := codec.Params().SymbolSize(uint64(size))
+				matrix := make([]byte, n*n*s)
+				var encodeTime, floorTime time.Duration
+				var alloc uint64
+				b.SetBytes(int64(size))
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					var before, after runtime.MemStats
+					runtime.GC()
+					runtime.ReadMemStats(&before)
+					start := time.Now()
+					if _, err := codec.Encode(blob); err != nil {
+						b.Fatal(err)
+					}
+					encodeTime += time.Since(start)
+					runtime.ReadMemStats(&after)
+					alloc = max(alloc, after.TotalAlloc-before.TotalAlloc)
+
+					start = time.Now()
+					hashFloor(codec.Params(), s, matrix)
+					floorTime += time.Since(start)
+				}
+				b.ReportMetric(float64(encodeTime.Milliseconds())/float64(b.N), "encode-ms")
+				b.ReportMetric(float64(floorTime.Milliseconds())/float64(b.N), "floor-ms")
+				b.ReportMetric(float64(encodeTime)/float64(floorTime), "x-floor")
+				b.ReportMetric(float64(alloc+uint64(size))/float64(size), "peak-x-blob")
+			})
+		}
+	}
+}
+
+func BenchmarkDecodePrimary(b *testing.B) {
+	for _, n := range benchShards {
+		codec := mustCodec(b, n)
+		p := codec.Params()
+		for _, size := range benchSizes {
+			blob := benchBlob(size)
+			enc, err := codec.Encode(blob)
+			if err != nil {
+				b.Fatal(err)
+			}
+			k1 := p.PrimarySymbols()
+			rng := rand.New(rand.NewPCG(5, 6))
+			subsets := map[string][]int{
+				"systematic": rng.Perm(k1),
+				// A reader that asks for rows below n-2f + pow2(n-2f) first gets the fast decoder.
+				"preferred": rng.Perm(min(n, k1+ceilPow2(k1)))[:k1],
+				"random":    rng.Perm(n)[:k1],
+			}
+			for _, name := range []string{"systematic", "preferred", "random"} {
+				b.Run(fmt.Sprintf("n=%d/%dMiB/%s", n, size>>20, name), func(b *testing.B) {
+					slivers := make([]Sliver, 0, k1)
+					for _, i := range subsets[name] {
+						slivers = append(slivers, Sliver{Axis: Primary, Index: uint16(i), SymbolSize: uint16(enc.SymbolSize), Data: enc.Primary[i]})
+					}
+					b.SetBytes(int64(size))
+					b.ResetTimer()
+					start := time.Now()
+					for i := 0; i < b.N; i++ {
+						if _, err := codec.Decode(enc.Metadata, slivers, CheckSkip); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "decode-ms")
+				})
+			}
+		}
+	}
+}
+
+func ceilPow2(n int) int {
+	p := 1
+	for p < n {
+		p <<= 1
+	}
+	return p
+}

@@ -1,0 +1,281 @@
+package encoding
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tuskstore/tusk/encoding/merkle"
+)
+
+var (
+	// ErrNotEnoughSlivers reports a decode with too few distinct slivers.
+	ErrNotEnoughSlivers = errors.New("encoding: not enough slivers to decode")
+	// ErrInconsistentBlob reports a blob whose slivers do not match its metadata.
+	ErrInconsistentBlob = errors.New("encoding: blob is inconsistently encoded")
+)
+
+// ConsistencyCheck selects the check after decoding (Walrus ConsistencyCheckType).
+type ConsistencyCheck int
+
+const (
+	// CheckDefault re-checks the hashes of the systematic primary slivers that were not
+	// decoding inputs.
+	CheckDefault ConsistencyCheck = iota
+	// CheckStrict re-encodes the blob and compares the blob ID.
+	CheckStrict
+	// CheckSkip does neither.
+	CheckSkip
+)
+
+// Decode reconstructs a blob from slivers of one axis: at least n-2f distinct primary
+// slivers or n-f distinct secondary slivers. The slivers should have been verified with
+// VerifySliver; the consistency check catches a blob that was encoded inconsistently.
+func (c *Codec) Decode(m VerifiedMetadata, slivers []Sliver, check ConsistencyCheck) ([]byte, error) {
+	if err := c.checkMetadata(m); err != nil {
+		return nil, err
+	}
+	if len(slivers) == 0 {
+		return nil, fmt.Errorf("%w: no slivers", ErrNotEnoughSlivers)
+	}
+	axis := slivers[0].Axis
+	p := c.params
+	n, k1, k2, s := p.NShards, p.PrimarySymbols(), p.SecondarySymbols(), m.SymbolSize()
+	shards := make([][]byte, n)
+	have := 0
+	for _, sl := range slivers {
+		if sl.Axis != axis {
+			return nil, fmt.Errorf("%w: mixed %s and %s slivers", ErrInvalidSliver, axis, sl.Axis)
+		}
+		if err := m.CheckSliverShape(sl); err != nil {
+			return nil, err
+		}
+		if shards[sl.Index] == nil {
+			have++
+		}
+		shards[sl.Index] = sl.Data
+	}
+	need := k1
+	if axis == Secondary {
+		need = k2
+	}
+	if have < need {
+		return nil, fmt.Errorf("%w: %d distinct %s slivers, need %d", ErrNotEnoughSlivers, have, axis, need)
+	}
+	given := make([]bool, n)
+	for i := range shards {
+		given[i] = shards[i] != nil
+		if given[i] {
+			shards[i] = append([]byte(nil), shards[i]...) // Reconstruct must not alias callers' data
+		}
+	}
+
+	length := int(m.UnencodedLength())
+	blob := make([]byte, 0, k1*k2*s)
+	if axis == Primary {
+		// Each column is a codeword of the primary code; the rows are its shards.
+		if err := c.cols.Reconstruct(shards, s); err != nil {
+			return nil, fmt.Errorf("encoding: decode primary slivers: %w", err)
+		}
+		for r := 0; r < k1; r++ {
+			blob = append(blob, shards[r]...)
+		}
+	} else {
+		// Each row is a codeword of the secondary code; the columns are its shards.
+		if err := c.rows.Reconstruct(shards, s); err != nil {
+			return nil, fmt.Errorf("encoding: decode secondary slivers: %w", err)
+		}
+		blob = blob[:k1*k2*s]
+		for col := 0; col < k2; col++ {
+			for r := 0; r < k1; r++ {
+				copy(blob[(r*k2+col)*s:], shards[col][r*s:(r+1)*s])
+			}
+		}
+	}
+
+	switch check {
+	case CheckStrict:
+		enc, err := c.Encode(blob[:length])
+		if err != nil {
+			return nil, err
+		}
+		if enc.Metadata.BlobID() != m.BlobID() {
+			return nil, fmt.Errorf("%w: blob %s re-encodes to %s", ErrInconsistentBlob, m.BlobID(), enc.Metadata.BlobID())
+		}
+	case CheckDefault:
+		rowBytes := k2 * s
+		for r := 0; r < k1; r++ {
+			if axis == Primary && given[r] {
+				continue
+			}
+			row := Sliver{Axis: Primary, Index: uint16(r), SymbolSize: uint16(s), Data: blob[r*rowBytes : (r+1)*rowBytes]}
+			if err := c.VerifySliver(m, row); err != nil {
+				if errors.Is(err, ErrSliverHashMismatch) {
+					return nil, fmt.Errorf("%w: decoded primary sliver %d of %s does not match the metadata", ErrInconsistentBlob, r, m.BlobID())
+				}
+				return nil, err
+			}
+		}
+	}
+	return blob[:length], nil
+}
+
+// RecoverySymbols computes, from sliver source, the symbols that help recover the slivers
+// targets of the orthogonal axis, each with its proof against source's hash.
+func (c *Codec) RecoverySymbols(source Sliver, targets []int) ([]GeneralRecoverySymbol, error) {
+	n := c.params.NShards
+	if int(source.Index) >= n {
+		return nil, fmt.Errorf("%w: source index %d out of range", ErrInvalidSliver, source.Index)
+	}
+	if source.SymbolSize == 0 || source.SymbolSize%2 != 0 {
+		return nil, fmt.Errorf("%w: symbol size %d", ErrInvalidSliver, source.SymbolSize)
+	}
+	expanded, err := c.expand(source)
+	if err != nil {
+		return nil, err
+	}
+	sz := int(source.SymbolSize)
+	tree := merkle.NewTree(leafHashes(expanded, sz))
+	out := make([]GeneralRecoverySymbol, 0, len(targets))
+	for _, t := range targets {
+		if t < 0 || t >= n {
+			return nil, fmt.Errorf("%w: target index %d out of range for %d shards", ErrInvalidSliver, t, n)
+		}
+		proof, err := tree.Proof(t)
+		if err != nil {
+			return nil, fmt.Errorf("encoding: proof for symbol %d: %w", t, err)
+		}
+		out = append(out, GeneralRecoverySymbol{
+			TargetAxis:  source.Axis.Orthogonal(),
+			Symbol:      DecodingSymbol{Index: source.Index, Data: expanded[t*sz : (t+1)*sz]},
+			TargetIndex: uint16(t),
+			Proof:       proof,
+		})
+	}
+	return out, nil
+}
+
+// VerifyRecoverySymbol checks a recovery symbol against the metadata: ranges, symbol
+// size, and its proof against the source sliver's hash at the target's leaf.
+func (m VerifiedMetadata) VerifyRecoverySymbol(g GeneralRecoverySymbol) error {
+	n := m.params.NShards
+	if int(g.Symbol.Index) >= n || int(g.TargetIndex) >= n || g.TargetAxis > Secondary {
+		return fmt.Errorf("%w: index %d or target %d out of range for %d shards", ErrInvalidRecoverySymbol, g.Symbol.Index, g.TargetIndex, n)
+	}
+	if len(g.Symbol.Data) != m.SymbolSize() {
+		return fmt.Errorf("%w: %d bytes, symbol size is %d", ErrInvalidRecoverySymbol, len(g.Symbol.Data), m.SymbolSize())
+	}
+	source := g.TargetAxis.Orthogonal()
+	root := m.sliverHash(source, int(g.Symbol.Index))
+	if err := g.Proof.Verify(root.Bytes(), merkle.LeafHash(g.Symbol.Data), int(g.TargetIndex)); err != nil {
+		return fmt.Errorf("%w: symbol %d for %s sliver %d: %v", ErrInvalidRecoverySymbol, g.Symbol.Index, g.TargetAxis, g.TargetIndex, err)
+	}
+	return nil
+}
+
+// InconsistencyError is returned when recovered symbols, each valid, decode to a sliver
+// that does not match the metadata: the blob was encoded inconsistently. Proof lets any
+// third party check it.
+type InconsistencyError struct{ Proof InconsistencyProof }
+
+func (e *InconsistencyError) Error() string {
+	return fmt.Sprintf("%v: recovered %s sliver %d does not match the metadata", ErrInconsistentBlob, e.Proof.Axis, e.Proof.TargetIndex)
+}
+
+func (e *InconsistencyError) Unwrap() error { return ErrInconsistentBlob }
+
+// RecoverSliver rebuilds sliver target of axis from recovery symbols (n-f for a
+// primary sliver, n-2f for a secondary one), each verified against the metadata. If the
+// result does not match the metadata it returns an *InconsistencyError with the proof.
+func (c *Codec) RecoverSliver(m VerifiedMetadata, axis Axis, target int, symbols []GeneralRecoverySymbol) (Sliver, error) {
+	if err := c.checkMetadata(m); err != nil {
+		return Sliver{}, err
+	}
+	if target < 0 || target >= c.params.NShards {
+		return Sliver{}, fmt.Errorf("%w: target %d out of range", ErrInvalidSliver, target)
+	}
+	used := make([]RecoverySymbol, 0, len(symbols))
+	for _, g := range symbols {
+		if g.TargetAxis != axis || int(g.TargetIndex) != target {
+			return Sliver{}, fmt.Errorf("%w: symbol for %s sliver %d used to recover %s sliver %d",
+				ErrInvalidRecoverySymbol, g.TargetAxis, g.TargetIndex, axis, target)
+		}
+		if err := m.VerifyRecoverySymbol(g); err != nil {
+			return Sliver{}, err
+		}
+		used = append(used, RecoverySymbol{Symbol: g.Symbol, Proof: g.Proof})
+	}
+	sliver, err := c.decodeSliver(m, axis, target, used)
+	if err != nil {
+		return Sliver{}, err
+	}
+	if err := c.VerifySliver(m, sliver); err != nil {
+		if errors.Is(err, ErrSliverHashMismatch) {
+			return Sliver{}, &InconsistencyError{Proof: InconsistencyProof{Axis: axis, TargetIndex: uint16(target), Symbols: used}}
+		}
+		return Sliver{}, err
+	}
+	return sliver, nil
+}
+
+// decodeSliver decodes one sliver from verified symbols of its codeword.
+func (c *Codec) decodeSliver(m VerifiedMetadata, axis Axis, target int, symbols []RecoverySymbol) (Sliver, error) {
+	code := c.rows // a primary sliver is a row: the secondary code
+	if axis == Secondary {
+		code = c.cols
+	}
+	s := m.SymbolSize()
+	shards := make([][]byte, c.params.NShards)
+	have := 0
+	for _, sym := range symbols {
+		if shards[sym.Symbol.Index] == nil {
+			have++
+		}
+		shards[sym.Symbol.Index] = append([]byte(nil), sym.Symbol.Data...)
+	}
+	if have < code.K() {
+		return Sliver{}, fmt.Errorf("%w: %d distinct symbols for %s sliver %d, need %d", ErrNotEnoughSlivers, have, axis, target, code.K())
+	}
+	if err := code.Reconstruct(shards, s); err != nil {
+		return Sliver{}, fmt.Errorf("encoding: recover %s sliver %d: %w", axis, target, err)
+	}
+	data := make([]byte, 0, code.K()*s)
+	for i := 0; i < code.K(); i++ {
+		data = append(data, shards[i]...)
+	}
+	return Sliver{Axis: axis, Index: uint16(target), SymbolSize: uint16(s), Data: data}, nil
+}
+
+// ErrProofNotInconsistent reports an inconsistency proof whose symbols decode to a sliver
+// that matches the metadata (so it proves nothing).
+var ErrProofNotInconsistent = errors.New("encoding: inconsistency proof does not show an inconsistency")
+
+// VerifyInconsistencyProof returns nil if the proof shows that the blob of m is
+// inconsistently encoded: every symbol verifies against the metadata and together they
+// decode to a sliver whose hash differs from the metadata's.
+func (c *Codec) VerifyInconsistencyProof(m VerifiedMetadata, p InconsistencyProof) error {
+	if err := c.checkMetadata(m); err != nil {
+		return err
+	}
+	if int(p.TargetIndex) >= c.params.NShards {
+		return fmt.Errorf("%w: target %d out of range", ErrInvalidRecoverySymbol, p.TargetIndex)
+	}
+	for _, s := range p.Symbols {
+		g := GeneralRecoverySymbol{TargetAxis: p.Axis, Symbol: s.Symbol, TargetIndex: p.TargetIndex, Proof: s.Proof}
+		if err := m.VerifyRecoverySymbol(g); err != nil {
+			return err
+		}
+	}
+	sliver, err := c.decodeSliver(m, p.Axis, int(p.TargetIndex), p.Symbols)
+	if err != nil {
+		return err
+	}
+	err = c.VerifySliver(m, sliver)
+	switch {
+	case err == nil:
+		return ErrProofNotInconsistent
+	case errors.Is(err, ErrSliverHashMismatch):
+		return nil
+	default:
+		return err
+	}
+}

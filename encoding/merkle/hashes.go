@@ -1,0 +1,37 @@
+package merkle
+
+import (
+	"unsafe"
+
+	"github.com/tuskstore/tusk/internal/blake2bx"
+)
+
+// raw views a []Digest as [][32]byte (same memory layout).
+func raw(d []Digest) [][DigestSize]byte {
+	return unsafe.Slice((*[DigestSize]byte)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
+}
+
+// LeafHashes sets dst[i] = LeafHash(data[i*size : (i+1)*size]) for every i
+// in [0, len(dst)), hashing four leaves at a time. It panics if data holds
+// fewer than len(dst)*size bytes.
+func LeafHashes(dst []Digest, data []byte, size int) {
+	blake2bx.SumManyStrided(raw(dst), leafPrefix, data, size, size)
+}
+
+// LeafHashesStrided sets dst[i] = LeafHash(data[i*stride : i*stride+size])
+// for every i in [0, len(dst)). Slice data to begin at the first leaf. For
+// an r×c matrix of s-byte symbols stored row-major in m, column j is
+// LeafHashesStrided(dst[:r], m[j*s:], s, c*s) and row i is
+// LeafHashes(dst[:c], m[i*c*s:], s). It panics if the last leaf does not fit.
+func LeafHashesStrided(dst []Digest, data []byte, size, stride int) {
+	blake2bx.SumManyStrided(raw(dst), leafPrefix, data, size, stride)
+}
+
+// LeafHashesFunc sets dst[i] = LeafHash(leaf(i)) for every i in
+// [0, len(dst)); leaf is called once per index in increasing order. Use it
+// for leaves that are not evenly spaced in one buffer, e.g. column j of a
+// matrix kept as separate rows: leaf(i) = rows[i][j*s : (j+1)*s]. Groups
+// of four leaves of equal length are hashed together.
+func LeafHashesFunc(dst []Digest, leaf func(i int) []byte) {
+	blake2bx.SumMany(raw(dst), leafPrefix, leaf)
+}

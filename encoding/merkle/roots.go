@@ -1,0 +1,178 @@
+package merkle
+
+import "github.com/tuskstore/tusk/internal/blake2bx"
+
+// pairBatcher collects inner-node jobs and hashes them four at a time.
+// All four reads of a batch happen before any of its writes, so a job may
+// write the node it reads (levels are reduced in place).
+type pairBatcher struct {
+	jobs blake2bx.Pairs4
+	n    int
+}
+
+func (p *pairBatcher) add(l, r, dst *Digest) {
+	p.jobs.Left[p.n] = (*[DigestSize]byte)(l)
+	p.jobs.Right[p.n] = (*[DigestSize]byte)(r)
+	p.jobs.Out[p.n] = (*[DigestSize]byte)(dst)
+	p.n++
+	if p.n == 4 {
+		blake2bx.SumPairs4(&p.jobs, innerPrefix)
+		p.n = 0
+	}
+}
+
+func (p *pairBatcher) flush() {
+	switch p.n {
+	case 0:
+		return
+	case 1:
+		*p.jobs.Out[0] = blake2bx.SumPair(innerPrefix, p.jobs.Left[0], p.jobs.Right[0])
+	default:
+		// Repeat job 0 in the unused lanes (it writes the same value).
+		for i := p.n; i < 4; i++ {
+			p.jobs.Left[i], p.jobs.Right[i], p.jobs.Out[i] = p.jobs.Left[0], p.jobs.Right[0], p.jobs.Out[0]
+		}
+		blake2bx.SumPairs4(&p.jobs, innerPrefix)
+	}
+	p.n = 0
+}
+
+// treeSrc describes the leaf hashes of one tree: leaf j is leaves[j*stride].
+type treeSrc struct {
+	leaves []Digest
+	stride int
+	n      int
+}
+
+// groupSize is the number of trees reduced together so that the small top
+// levels of the trees still fill all four hash lanes.
+const groupSize = 4
+
+// rootsGroup sets dst[t] to the root of srcs[t]. scratch must hold at least
+// (n+1)/2 digests for every tree.
+func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher) {
+	var (
+		bufs   [groupSize][]Digest
+		counts [groupSize]int
+	)
+	maxPairs := 0
+	for t, s := range srcs {
+		p := (s.n + 1) / 2
+		bufs[t], scratch = scratch[:p:p], scratch[p:]
+		if s.n >= 2 {
+			counts[t] = s.n
+			maxPairs = max(maxPairs, p)
+		}
+	}
+	// Level 0: read the leaves, write the first level into the scratch.
+	for j := 0; j < maxPairs; j++ {
+		for t := range srcs {
+			s := &srcs[t]
+			if c := counts[t]; 2*j < c {
+				r := &zeroDigest
+				if 2*j+1 < c {
+					r = &s.leaves[(2*j+1)*s.stride]
+				}
+				pb.add(&s.leaves[2*j*s.stride], r, &bufs[t][j])
+			}
+		}
+	}
+	pb.flush()
+	for maxPairs > 1 {
+		for t := range srcs {
+			if counts[t] >= 2 {
+				counts[t] = (counts[t] + 1) / 2
+			}
+		}
+		next := (maxPairs + 1) / 2
+		for j := 0; j < next; j++ {
+			for t := range srcs {
+				if c := counts[t]; c >= 2 && 2*j < c {
+					b := bufs[t]
+					r := &zeroDigest
+					if 2*j+1 < c {
+						r = &b[2*j+1]
+					}
+					pb.add(&b[2*j], r, &b[j])
+				}
+			}
+		}
+		pb.flush()
+		maxPairs = next
+	}
+	for t, s := range srcs {
+		switch {
+		case s.n == 0:
+			dst[t] = Digest{}
+		case s.n == 1:
+			dst[t] = s.leaves[0]
+		default:
+			dst[t] = bufs[t][0]
+		}
+	}
+}
+
+// rootsOf computes the roots of count trees described by src.
+func rootsOf(dst []Digest, count int, src func(t int) treeSrc) {
+	var (
+		pb      pairBatcher
+		srcs    [groupSize]treeSrc
+		scratch []Digest
+	)
+	for t0 := 0; t0 < count; t0 += groupSize {
+		g := min(groupSize, count-t0)
+		need := 0
+		for i := 0; i < g; i++ {
+			srcs[i] = src(t0 + i)
+			need += (srcs[i].n + 1) / 2
+		}
+		if cap(scratch) < need {
+			scratch = make([]Digest, need)
+		}
+		rootsGroup(dst[t0:t0+g], srcs[:g], scratch[:need], &pb)
+	}
+}
+
+// Root returns the root of the tree with the given leaf hashes.
+func Root(leaves []Digest) Digest {
+	var dst [1]Digest
+	Roots(dst[:], [][]Digest{leaves})
+	return dst[0]
+}
+
+// Roots sets dst[i] to the root of the tree with leaf hashes trees[i]. The
+// trees are reduced a few at a time, level by level, with inner nodes
+// hashed four at a time across the trees. It panics if
+// len(dst) != len(trees).
+func Roots(dst []Digest, trees [][]Digest) {
+	if len(dst) != len(trees) {
+		panic("merkle: Roots: len(dst) != len(trees)")
+	}
+	rootsOf(dst, len(trees), func(t int) treeSrc {
+		return treeSrc{leaves: trees[t], stride: 1, n: len(trees[t])}
+	})
+}
+
+// RootsStrided sets dst[t] to the root of a tree of leafCount leaves whose
+// leaf j is leaves[t*treeStride + j*leafStride], for every t in
+// [0, len(dst)). For an r×c matrix of leaf hashes stored row-major in m,
+// the row roots are RootsStrided(rows, m, c, c, 1) and the column roots
+// RootsStrided(cols, m, r, 1, c), neither requiring a copy. It panics if a
+// leaf lies outside leaves.
+func RootsStrided(dst []Digest, leaves []Digest, leafCount, treeStride, leafStride int) {
+	if len(dst) == 0 {
+		return
+	}
+	if leafCount < 0 || treeStride < 0 || leafStride < 0 {
+		panic("merkle: RootsStrided: negative count or stride")
+	}
+	if leafCount > 0 {
+		_ = leaves[(len(dst)-1)*treeStride+(leafCount-1)*leafStride]
+	}
+	rootsOf(dst, len(dst), func(t int) treeSrc {
+		if leafCount == 0 {
+			return treeSrc{}
+		}
+		return treeSrc{leaves: leaves[t*treeStride:], stride: leafStride, n: leafCount}
+	})
+}

@@ -1,0 +1,321 @@
+package rs
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/klauspost/reedsolomon"
+)
+
+var (
+	// ErrInvalidParameters reports a code or call whose sizes are not supported.
+	ErrInvalidParameters = errors.New("rs: invalid parameters")
+	// ErrTooFewShards reports a decode with fewer than k shards present.
+	ErrTooFewShards = errors.New("rs: too few shards to reconstruct")
+)
+
+// pieceBytes bounds the per-shard size of the scratch buffers of one transform.
+const pieceBytes = 16 << 10
+
+// UseHighRate is reed-solomon-simd's DefaultRate rule for k originals and r repairs.
+func UseHighRate(k, r int) bool {
+	pk, pr := ceilPow2(k), ceilPow2(r)
+	switch {
+	case pk < pr:
+		return false
+	case pk > pr:
+		return true
+	default:
+		return k <= r
+	}
+}
+
+// Code is a systematic code of k original and r repair symbols per codeword.
+// It is safe for concurrent use.
+type Code struct {
+	k, r int
+	high bool
+	t    *fieldTables
+
+	highEnc   reedsolomon.Encoder // high rate: encode and decode
+	lowSteps  []lowStep           // low rate: encode by composition
+	lowDec    reedsolomon.Encoder // low rate: decode when only repairs < pow2(k) are used
+	lowDecPar int                 // number of parity shards of lowDec
+}
+
+// lowStep computes the values at points L..L+len-1 from those at 0..L-1 (see encodeLow).
+type lowStep struct {
+	l       int // L: points 0..L-1 are known
+	outputs int // repairs produced by this step
+	parity  int // parity shards of enc (keeps ceilPow2(parity) == L)
+	enc     reedsolomon.Encoder
+}
+
+// New returns the code with k originals and r repairs, with the rate reed-solomon-simd
+// would choose for it.
+func New(k, r int) (*Code, error) {
+	if k < 1 || r < 1 || k+r > 65536 {
+		return nil, fmt.Errorf("%w: k=%d r=%d", ErrInvalidParameters, k, r)
+	}
+	high := UseHighRate(k, r)
+	if (high && ceilPow2(r)+k > order) || (!high && ceilPow2(k)+r > order) {
+		return nil, fmt.Errorf("%w: k=%d r=%d exceed the field", ErrInvalidParameters, k, r)
+	}
+	c := &Code{k: k, r: r, high: high, t: tables()}
+	var err error
+	if high {
+		c.highEnc, err = newLeopard(k, r)
+		return c, err
+	}
+	kp := ceilPow2(k)
+	// Step 1: points kp..2kp-1 are klauspost(k, ·) with m = kp, shifted by kp.
+	first := min(r, kp)
+	step := lowStep{l: kp, outputs: first, parity: parityKeepingM(first, kp)}
+	if step.enc, err = newLeopard(k, step.parity); err != nil {
+		return nil, err
+	}
+	c.lowSteps = append(c.lowSteps, step)
+	// Later steps: points L..2L-1 from 0..L-1 with klauspost(L, ·), shifted by L.
+	for done, l := first, 2*kp; done < r; l *= 2 {
+		out := min(r-done, l)
+		st := lowStep{l: l, outputs: out, parity: parityKeepingM(out, l)}
+		if st.enc, err = newLeopard(l, st.parity); err != nil {
+			return nil, err
+		}
+		c.lowSteps = append(c.lowSteps, st)
+		done += out
+	}
+	c.lowDecPar = parityKeepingM(min(r, kp), kp)
+	if c.lowDec, err = newLeopard(kp, c.lowDecPar); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parityKeepingM is the smallest parity count ≥ need whose power of two is m, so that
+// klauspost places its parity at points 0..m-1 and its data at m.. as required.
+func parityKeepingM(need, m int) int {
+	if m == 1 {
+		return 1
+	}
+	return max(need, m/2+1)
+}
+
+func newLeopard(data, parity int) (reedsolomon.Encoder, error) {
+	enc, err := reedsolomon.New(data, parity, reedsolomon.WithLeopardGF16(true))
+	if err != nil {
+		return nil, fmt.Errorf("rs: leopard(%d,%d): %w", data, parity, err)
+	}
+	return enc, nil
+}
+
+// K is the number of original symbols per codeword.
+func (c *Code) K() int { return c.k }
+
+// R is the number of repair symbols per codeword.
+func (c *Code) R() int { return c.r }
+
+// HighRate reports which of reed-solomon-simd's two layouts the code uses.
+func (c *Code) HighRate() bool { return c.high }
+
+// checkBatch validates a batch of shards that must all hold the same number of symbols;
+// nil shards are allowed where allowNil. It returns the number of symbols per shard.
+func checkBatch(shards [][]byte, symbolSize int, allowNil bool) (int, error) {
+	if symbolSize < 2 || symbolSize%2 != 0 {
+		return 0, fmt.Errorf("%w: symbol size %d is not a positive even number", ErrInvalidParameters, symbolSize)
+	}
+	size := -1
+	for i, s := range shards {
+		if s == nil && allowNil {
+			continue
+		}
+		if len(s) == 0 || len(s)%symbolSize != 0 {
+			return 0, fmt.Errorf("%w: shard %d has %d bytes, not a positive multiple of the symbol size %d",
+				ErrInvalidParameters, i, len(s), symbolSize)
+		}
+		if size >= 0 && len(s) != size {
+			return 0, fmt.Errorf("%w: shard %d has %d bytes, others %d", ErrInvalidParameters, i, len(s), size)
+		}
+		size = len(s)
+	}
+	if size < 0 {
+		return 0, fmt.Errorf("%w: no shard present", ErrTooFewShards)
+	}
+	return size / symbolSize, nil
+}
+
+// pieces splits count symbols into runs whose packed form stays within pieceBytes.
+func pieces(count, symbolSize int, fn func(first, n int) error) error {
+	per := max(1, pieceBytes/symbolSize)
+	for first := 0; first < count; first += per {
+		if err := fn(first, min(per, count-first)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Encode computes the repair symbols of a batch of codewords: src holds k shards and dst
+// r shards, each a run of symbols of symbolSize bytes, symbol b of every shard belonging
+// to codeword b. dst shards must be allocated with the same length as the src shards.
+func (c *Code) Encode(dst, src [][]byte, symbolSize int) error {
+	return c.encode(dst, src, symbolSize, false)
+}
+
+func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
+	if len(src) != c.k || len(dst) != c.r {
+		return fmt.Errorf("%w: encode got %d+%d shards, want %d+%d", ErrInvalidParameters, len(src), len(dst), c.k, c.r)
+	}
+	count, err := checkBatch(append(append([][]byte{}, src...), dst...), symbolSize, false)
+	if err != nil {
+		return err
+	}
+	lay := newLayout(symbolSize)
+	return pieces(count, symbolSize, func(first, n int) error {
+		in := make([][]byte, c.k)
+		out := make([][]byte, c.r)
+		lo, hi := first*symbolSize, (first+n)*symbolSize
+		if lay.identity() {
+			for i := range in {
+				in[i] = src[i][lo:hi]
+			}
+			for j := range out {
+				out[j] = dst[j][lo:hi]
+			}
+		} else {
+			plen := lay.packedLen(n)
+			buf := make([]byte, plen*(c.k+c.r))
+			for i := range in {
+				in[i] = buf[i*plen : (i+1)*plen]
+				lay.pack(in[i], src[i][lo:hi])
+			}
+			for j := range out {
+				out[j] = buf[(c.k+j)*plen : (c.k+j+1)*plen]
+			}
+		}
+		if err := c.encodePacked(out, in, native); err != nil {
+			return err
+		}
+		if !lay.identity() {
+			for j := range out {
+				lay.unpack(dst[j][lo:hi], out[j])
+			}
+		}
+		return nil
+	})
+}
+
+func (c *Code) encodePacked(out, in [][]byte, native bool) error {
+	switch {
+	case native && c.high:
+		c.encodeHighNative(out, in)
+	case native:
+		c.encodeLowNative(out, in)
+	case c.high:
+		shards := append(append(make([][]byte, 0, c.k+c.r), in...), out...)
+		if err := c.highEnc.Encode(shards); err != nil {
+			return fmt.Errorf("rs: encode: %w", err)
+		}
+	default:
+		return c.encodeLow(out, in)
+	}
+	return nil
+}
+
+// encodeLow computes low-rate repairs with klauspost calls. The low-rate codeword is the
+// evaluation of one polynomial P (deg < kp) at points 0..kp+r-1 with the originals at
+// 0..k-1, zeros at k..kp-1 and repair j at kp+j. klauspost(K, M) with pow2(M) = L and
+// K ≤ L evaluates a polynomial of degree < L, given at points L..L+K-1 (zero beyond),
+// at points 0..M-1. Since P(x ⊕ L) has the same degree, klauspost(values at 0..L-1)
+// yields P at L..2L-1; starting with L = kp and doubling covers every repair.
+func (c *Code) encodeLow(out, in [][]byte) error {
+	size := len(in[0])
+	kp := ceilPow2(c.k)
+	zero := make([]byte, size)
+	known := make([][]byte, 0, kp+c.r) // values at points 0, 1, ...
+	known = append(known, in...)
+	for len(known) < kp {
+		known = append(known, zero)
+	}
+	done := 0
+	for _, st := range c.lowSteps {
+		shards := make([][]byte, 0, st.l+st.parity)
+		if st.l == kp {
+			shards = append(shards, in...) // klauspost(k, ·): the zeros are implicit
+		} else {
+			shards = append(shards, known[:st.l]...)
+		}
+		for j := 0; j < st.parity; j++ {
+			if j < st.outputs {
+				shards = append(shards, out[done+j])
+			} else {
+				shards = append(shards, make([]byte, size))
+			}
+		}
+		if err := st.enc.Encode(shards); err != nil {
+			return fmt.Errorf("rs: low-rate encode step L=%d: %w", st.l, err)
+		}
+		known = append(known, out[done:done+st.outputs]...)
+		done += st.outputs
+	}
+	return nil
+}
+
+// encodeHighNative: repairs at points 0..r-1, originals at m.., m = pow2(r); the
+// coefficients are the XOR of the IFFTs of each chunk of m originals.
+func (c *Code) encodeHighNative(out, in [][]byte) {
+	t, size := c.t, len(in[0])
+	m := ceilPow2(c.r)
+	work := newVectors(m, size)
+	tmp := newVectors(m, size)
+	for start := 0; start < c.k; start += m {
+		n := min(m, c.k-start)
+		for i := 0; i < m; i++ {
+			if i < n {
+				copy(tmp[i], in[start+i])
+			} else {
+				clear(tmp[i])
+			}
+		}
+		t.ifft(tmp, n, m, m+start)
+		for i := range work {
+			xorInto(work[i], tmp[i])
+		}
+	}
+	t.fft(work, c.r, m, 0)
+	for j := range out {
+		copy(out[j], work[j])
+	}
+}
+
+// encodeLowNative: originals at 0..k-1, zeros to kp, repairs at kp..; one IFFT, then
+// an FFT for each chunk of kp repairs.
+func (c *Code) encodeLowNative(out, in [][]byte) {
+	t, size := c.t, len(in[0])
+	kp := ceilPow2(c.k)
+	coeffs := newVectors(kp, size)
+	for i := range in {
+		copy(coeffs[i], in[i])
+	}
+	t.ifft(coeffs, c.k, kp, 0)
+	tmp := newVectors(kp, size)
+	for start := 0; start < c.r; start += kp {
+		n := min(kp, c.r-start)
+		for i := range tmp {
+			copy(tmp[i], coeffs[i])
+		}
+		t.fft(tmp, n, kp, kp+start)
+		for j := 0; j < n; j++ {
+			copy(out[start+j], tmp[j])
+		}
+	}
+}
+
+func newVectors(n, size int) [][]byte {
+	buf := make([]byte, n*size)
+	v := make([][]byte, n)
+	for i := range v {
+		v[i] = buf[i*size : (i+1)*size : (i+1)*size]
+	}
+	return v
+}

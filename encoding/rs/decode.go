@@ -1,0 +1,251 @@
+package rs
+
+import "fmt"
+
+// Reconstruct fills in the missing originals of a batch: shards holds the k originals
+// then the r repairs, nil where missing, every present shard a run of symbols of
+// symbolSize bytes. Missing originals are allocated; missing repairs stay nil.
+// It needs at least k present shards.
+func (c *Code) Reconstruct(shards [][]byte, symbolSize int) error {
+	return c.reconstruct(shards, symbolSize, false)
+}
+
+func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
+	if len(shards) != c.k+c.r {
+		return fmt.Errorf("%w: reconstruct got %d shards, want %d", ErrInvalidParameters, len(shards), c.k+c.r)
+	}
+	count, err := checkBatch(shards, symbolSize, true)
+	if err != nil {
+		return err
+	}
+	present := make([]bool, len(shards))
+	nPresent, missing := 0, []int(nil)
+	for i, s := range shards {
+		present[i] = s != nil
+		if present[i] {
+			nPresent++
+		} else if i < c.k {
+			missing = append(missing, i)
+		}
+	}
+	if nPresent < c.k {
+		return fmt.Errorf("%w: %d of %d present, need %d", ErrTooFewShards, nPresent, len(shards), c.k)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	for _, i := range missing {
+		shards[i] = make([]byte, count*symbolSize)
+	}
+
+	var plan *erasurePlan
+	lowFast := !c.high && c.lowDecodable(present)
+	if native || (!c.high && !lowFast) {
+		plan = c.newErasurePlan(present)
+	}
+	lay := newLayout(symbolSize)
+	return pieces(count, symbolSize, func(first, n int) error {
+		lo, hi := first*symbolSize, (first+n)*symbolSize
+		sh := make([][]byte, len(shards))
+		plen := lay.packedLen(n)
+		for i, s := range shards {
+			switch {
+			case lay.identity():
+				if s != nil {
+					sh[i] = s[lo:hi] // missing originals are written in place
+				}
+			case present[i]:
+				sh[i] = make([]byte, plen)
+				lay.pack(sh[i], s[lo:hi])
+			case i < c.k:
+				sh[i] = make([]byte, plen)
+			}
+		}
+		var err error
+		switch {
+		case plan != nil:
+			c.reconstructNative(plan, sh)
+		case c.high:
+			err = c.reconstructHigh(sh, present)
+		default:
+			err = c.reconstructLowFast(sh, present)
+		}
+		if err != nil {
+			return err
+		}
+		if !lay.identity() {
+			for _, i := range missing {
+				lay.unpack(shards[i][lo:hi], sh[i])
+			}
+		}
+		return nil
+	})
+}
+
+// reconstructHigh decodes with klauspost, which uses the same high-rate layout.
+func (c *Code) reconstructHigh(sh [][]byte, present []bool) error {
+	in := make([][]byte, len(sh))
+	for i := range sh {
+		if present[i] {
+			in[i] = sh[i]
+		} else if i < c.k {
+			in[i] = sh[i][:0] // missing: klauspost writes into our buffer
+		}
+	}
+	if err := c.highEnc.ReconstructData(in); err != nil {
+		return fmt.Errorf("rs: reconstruct: %w", err)
+	}
+	return nil
+}
+
+// lowDecodable reports whether the present shards allow the klauspost decode of the
+// low-rate code: originals plus repairs with index below the decoder's parity count
+// (points < 2·pow2(k)) must number at least k.
+func (c *Code) lowDecodable(present []bool) bool {
+	usable := 0
+	for i := 0; i < c.k; i++ {
+		if present[i] {
+			usable++
+		}
+	}
+	for j := 0; j < min(c.r, c.lowDecPar); j++ {
+		if present[c.k+j] {
+			usable++
+		}
+	}
+	return usable >= c.k
+}
+
+// reconstructLowFast decodes the low-rate code as klauspost(kp, ·) after shifting every
+// point by kp: originals land on klauspost's data shards 0..k-1, the known zeros at
+// k..kp-1 on its data shards k..kp-1, and repair j < kp on its parity shard j.
+func (c *Code) reconstructLowFast(sh [][]byte, present []bool) error {
+	kp := ceilPow2(c.k)
+	size := 0
+	for i := range sh {
+		if present[i] {
+			size = len(sh[i])
+			break
+		}
+	}
+	in := make([][]byte, kp+c.lowDecPar)
+	for i := 0; i < c.k; i++ {
+		if present[i] {
+			in[i] = sh[i]
+		} else {
+			in[i] = sh[i][:0]
+		}
+	}
+	if kp > c.k {
+		zero := make([]byte, size)
+		for i := c.k; i < kp; i++ {
+			in[i] = zero
+		}
+	}
+	for j := 0; j < min(c.r, c.lowDecPar); j++ {
+		if present[c.k+j] {
+			in[kp+j] = sh[c.k+j]
+		}
+	}
+	if err := c.lowDec.ReconstructData(in); err != nil {
+		return fmt.Errorf("rs: reconstruct: %w", err)
+	}
+	return nil
+}
+
+// erasurePlan is the part of a native decode that depends only on which shards are
+// present: the FFT size, the point of every shard and the error-locator logarithms.
+type erasurePlan struct {
+	n       int // FFT size
+	points  []int
+	present []bool
+	locLogs *[order]uint16
+	nonZero int // first point past the last present one
+	outputs int // first point past the last missing original
+}
+
+// points returns the FFT point of every shard of the code.
+func (c *Code) points() (points []int, n int, erasedTail func(p int) bool) {
+	points = make([]int, c.k+c.r)
+	if c.high {
+		m := ceilPow2(c.r)
+		for i := 0; i < c.k; i++ {
+			points[i] = m + i
+		}
+		for j := 0; j < c.r; j++ {
+			points[c.k+j] = j
+		}
+		// Points r..m-1 have no repair; m+k.. are known zeros.
+		return points, ceilPow2(m + c.k), func(p int) bool { return p >= c.r && p < m }
+	}
+	kp := ceilPow2(c.k)
+	for i := 0; i < c.k; i++ {
+		points[i] = i
+	}
+	for j := 0; j < c.r; j++ {
+		points[c.k+j] = kp + j
+	}
+	// Points k..kp-1 are known zeros; kp+r.. do not exist.
+	return points, ceilPow2(kp + c.r), func(p int) bool { return p >= kp+c.r }
+}
+
+func (c *Code) newErasurePlan(present []bool) *erasurePlan {
+	t := c.t
+	points, n, erasedTail := c.points()
+	p := &erasurePlan{n: n, points: points, present: present, locLogs: new([order]uint16)}
+	erased := make([]bool, n)
+	for q := 0; q < n; q++ {
+		erased[q] = erasedTail(q)
+	}
+	for i, pt := range points {
+		if present[i] {
+			p.nonZero = max(p.nonZero, pt+1)
+		} else {
+			erased[pt] = true
+			if i < c.k {
+				p.outputs = max(p.outputs, pt+1)
+			}
+		}
+	}
+	// locLogs[q] = Σ_{e erased} log(q ⊕ e): the log of the error locator at a kept
+	// point, and of its derivative at an erased one (a dyadic convolution via FWHT).
+	for q, e := range erased {
+		if e {
+			p.locLogs[q] = 1
+		}
+	}
+	fwht(p.locLogs, n)
+	for q := range p.locLogs {
+		p.locLogs[q] = uint16(uint32(p.locLogs[q]) * uint32(t.logWalsh[q]) % modulus)
+	}
+	fwht(p.locLogs, order)
+	return p
+}
+
+// reconstructNative recovers the missing originals of packed shards sh (missing ones
+// allocated, present ones filled) with the error-locator decoder.
+func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
+	t := c.t
+	size := 0
+	for i := range sh {
+		if p.present[i] {
+			size = len(sh[i])
+			break
+		}
+	}
+	work := newVectors(p.n, size)
+	for i, pt := range p.points {
+		if p.present[i] {
+			t.mul(work[pt], sh[i], p.locLogs[pt])
+		}
+	}
+	t.ifft(work, p.nonZero, p.n, 0)
+	formalDerivative(work)
+	t.fft(work, p.outputs, p.n, 0)
+	for i := 0; i < c.k; i++ {
+		if !p.present[i] {
+			pt := p.points[i]
+			t.mul(sh[i], work[pt], modulus-p.locLogs[pt])
+		}
+	}
+}

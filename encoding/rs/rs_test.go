@@ -1,0 +1,270 @@
+package rs
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type sliverDump struct {
+	N, K1, K2, SymbolSize int
+	Primary, Secondary    []struct {
+		Pair, Index int
+		Hex         string
+	}
+}
+
+func loadDumps(t *testing.T) map[string]sliverDump {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/rs2/slivers/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sliver dumps: %v", err)
+	}
+	out := map[string]sliverDump{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d sliverDump
+		if err := json.Unmarshal(raw, &d); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[filepath.Base(f)] = d
+	}
+	return out
+}
+
+func (d sliverDump) slivers(t *testing.T) (primary, secondary [][]byte) {
+	primary = make([][]byte, d.N)
+	secondary = make([][]byte, d.N)
+	for _, p := range d.Primary {
+		b, err := hex.DecodeString(p.Hex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		primary[p.Index] = b
+	}
+	for _, s := range d.Secondary {
+		b, err := hex.DecodeString(s.Hex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secondary[s.Index] = b
+	}
+	return primary, secondary
+}
+
+func symbol(b []byte, i, s int) []byte { return b[i*s : (i+1)*s] }
+
+// codewords returns, for the reference slivers, the row codewords (all n symbols of
+// rows 0..k1-1) and the column codewords (all n symbols of columns 0..k2-1) as batches:
+// rows[c] = symbol c of every row, cols[r] = symbol r of every column.
+func (d sliverDump) codewords(t *testing.T) (rows, cols [][]byte) {
+	primary, secondary := d.slivers(t)
+	s := d.SymbolSize
+	rows = make([][]byte, d.N)
+	for c := 0; c < d.N; c++ {
+		for r := 0; r < d.K1; r++ {
+			if c < d.K2 {
+				rows[c] = append(rows[c], symbol(primary[r], c, s)...)
+			} else {
+				rows[c] = append(rows[c], symbol(secondary[c], r, s)...)
+			}
+		}
+	}
+	cols = make([][]byte, d.N)
+	for r := 0; r < d.N; r++ {
+		for c := 0; c < d.K2; c++ {
+			if r < d.K1 {
+				cols[r] = append(cols[r], symbol(secondary[c], r, s)...)
+			} else {
+				cols[r] = append(cols[r], symbol(primary[r], c, s)...)
+			}
+		}
+	}
+	return rows, cols
+}
+
+func encodeAll(t *testing.T, c *Code, codewords [][]byte, s int, native bool) [][]byte {
+	t.Helper()
+	dst := make([][]byte, c.R())
+	for j := range dst {
+		dst[j] = make([]byte, len(codewords[0]))
+	}
+	if err := c.encode(dst, codewords[:c.K()], s, native); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestGoldenEncode checks both axes of every reference dump, through the accelerated
+// and the native paths: the row code (k2 → f, always high rate) and the column code
+// (k1 → n-k1, low rate at n = 10).
+func TestGoldenEncode(t *testing.T) {
+	for name, d := range loadDumps(t) {
+		rows, cols := d.codewords(t)
+		for _, axis := range []struct {
+			name      string
+			k         int
+			codewords [][]byte
+		}{{"row", d.K2, rows}, {"column", d.K1, cols}} {
+			c, err := New(axis.k, d.N-axis.k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, native := range []bool{false, true} {
+				got := encodeAll(t, c, axis.codewords, d.SymbolSize, native)
+				for j := range got {
+					if !bytes.Equal(got[j], axis.codewords[axis.k+j]) {
+						t.Fatalf("%s %s axis (high=%v native=%v): repair %d differs", name, axis.name, c.HighRate(), native, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRateRule(t *testing.T) {
+	cases := []struct {
+		k, r int
+		high bool
+	}{
+		{334, 666, false}, {667, 333, true}, {4, 6, false}, {7, 3, true},
+		{3, 4, true}, {5, 2, true}, {7, 5, false}, {4, 4, true}, {2, 2, true}, {2, 3, false},
+	}
+	for _, c := range cases {
+		if got := UseHighRate(c.k, c.r); got != c.high {
+			t.Errorf("UseHighRate(%d,%d) = %v, want %v", c.k, c.r, got, c.high)
+		}
+	}
+	low, high := 0, 0
+	for n := 4; n <= 1000; n++ {
+		f := (n - 1) / 3
+		if UseHighRate(n-2*f, 2*f) {
+			high++
+		} else {
+			low++
+		}
+	}
+	if low != 950 || high != 47 {
+		t.Fatalf("column axis over n=4..1000: %d low, %d high; want 950, 47", low, high)
+	}
+}
+
+func randomBatch(rng *rand.Rand, count, size int) [][]byte {
+	out := make([][]byte, count)
+	for i := range out {
+		out[i] = make([]byte, size)
+		for j := range out[i] {
+			out[i][j] = byte(rng.UintN(256))
+		}
+	}
+	return out
+}
+
+// TestAcceleratedMatchesNative compares the klauspost paths with the package's own
+// transforms over many shapes, both rates and symbol sizes around the 64-byte chunk.
+func TestAcceleratedMatchesNative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{4, 5, 7, 10, 13, 16, 25, 31, 64, 100, 129} {
+		f := (n - 1) / 3
+		for _, k := range []int{n - 2*f, n - f} {
+			c, err := New(k, n-k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []int{2, 6, 62, 64, 66, 130} {
+				src := randomBatch(rng, k, s*3)
+				fast := encodeAll(t, c, append(src, make([][]byte, n-k)...), s, false)
+				slow := encodeAll(t, c, append(src, make([][]byte, n-k)...), s, true)
+				for j := range fast {
+					if !bytes.Equal(fast[j], slow[j]) {
+						t.Fatalf("n=%d k=%d s=%d high=%v: repair %d differs", n, k, s, c.HighRate(), j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestReconstructRandomSubsets decodes from random subsets of exactly k shards, with
+// the default and the native decoder.
+func TestReconstructRandomSubsets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{4, 7, 10, 13, 31, 100} {
+		f := (n - 1) / 3
+		for _, k := range []int{n - 2*f, n - f} {
+			c, err := New(k, n-k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []int{2, 38, 64, 100} {
+				src := randomBatch(rng, k, s*5)
+				repairs := encodeAll(t, c, append(append([][]byte{}, src...), make([][]byte, n-k)...), s, false)
+				all := append(append([][]byte{}, src...), repairs...)
+				for trial := 0; trial < 6; trial++ {
+					keep := rng.Perm(n)[:k]
+					if trial == 0 { // the repairs only, as far as possible
+						keep = nil
+						for i := n - 1; len(keep) < k; i-- {
+							keep = append(keep, i)
+						}
+					}
+					for _, native := range []bool{false, true} {
+						shards := make([][]byte, n)
+						for _, i := range keep {
+							shards[i] = append([]byte(nil), all[i]...)
+						}
+						if err := c.reconstruct(shards, s, native); err != nil {
+							t.Fatalf("n=%d k=%d s=%d native=%v keep=%v: %v", n, k, s, native, keep, err)
+						}
+						for i := 0; i < k; i++ {
+							if !bytes.Equal(shards[i], src[i]) {
+								t.Fatalf("n=%d k=%d s=%d high=%v native=%v keep=%v: original %d wrong",
+									n, k, s, c.HighRate(), native, keep, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestReconstructErrors(t *testing.T) {
+	c, err := New(4, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := make([][]byte, 10)
+	shards[0], shards[9] = make([]byte, 4), make([]byte, 4)
+	if err := c.Reconstruct(shards, 2); !errors.Is(err, ErrTooFewShards) {
+		t.Fatalf("too few: got %v", err)
+	}
+	shards = make([][]byte, 10)
+	for i := range 4 {
+		shards[i] = make([]byte, 4)
+	}
+	shards[1] = make([]byte, 6)
+	if err := c.Reconstruct(shards, 2); !errors.Is(err, ErrInvalidParameters) {
+		t.Fatalf("unequal sizes: got %v", err)
+	}
+	if err := c.Reconstruct(shards[:9], 2); !errors.Is(err, ErrInvalidParameters) {
+		t.Fatalf("wrong count: got %v", err)
+	}
+	if err := c.Reconstruct(make([][]byte, 10), 3); !errors.Is(err, ErrInvalidParameters) {
+		t.Fatalf("odd symbol size: got %v", err)
+	}
+	if _, err := New(0, 3); !errors.Is(err, ErrInvalidParameters) {
+		t.Fatalf("k=0: got %v", err)
+	}
+	if err := c.Encode(make([][]byte, 6), make([][]byte, 4), 2); !errors.Is(err, ErrInvalidParameters) {
+		t.Fatalf("encode empty shards: got %v", err)
+	}
+}

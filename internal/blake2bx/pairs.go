@@ -1,0 +1,33 @@
+package blake2bx
+
+// Pairs4 describes four hashes *Out[i] = Sum256(prefix || *Left[i] || *Right[i]),
+// the shape of Walrus Merkle inner nodes (prefix 0x01).
+type Pairs4 struct {
+	Left, Right, Out [4]*[32]byte
+}
+
+// SumPairs4 computes *p.Out[i] = Sum256(prefix || *p.Left[i] || *p.Right[i])
+// for i = 0..3. All inputs are read before any output is written, so
+// outputs may alias inputs. Lanes may repeat the same job.
+func SumPairs4(p *Pairs4, prefix byte) {
+	if useAVX2 {
+		pairs4AVX2(p, uint64(prefix))
+		return
+	}
+	var out [4][32]byte
+	for i := range out {
+		out[i] = SumPair(prefix, p.Left[i], p.Right[i])
+	}
+	for i := range out {
+		*p.Out[i] = out[i]
+	}
+}
+
+// SumPair returns Sum256(prefix || *left || *right).
+func SumPair(prefix byte, left, right *[32]byte) [32]byte {
+	var buf [65]byte
+	buf[0] = prefix
+	copy(buf[1:], left[:])
+	copy(buf[33:], right[:])
+	return Sum256(buf[:])
+}
