@@ -1,12 +1,15 @@
 # tusk — developer targets. `make test` is the command CI runs.
 
 GO ?= go
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
 # staticcheck v0.8.2 is release 2026.2.2, which supports Go 1.26.
 STATICCHECK_VERSION ?= v0.8.2
 
-# Packages with benchmarks; `make bench` runs each benchmark once.
-BENCH_PKGS ?= ./encoding/...
+# Packages with benchmarks; `make bench` runs each benchmark once on one core
+# (the issues' targets are per core) and prints one summary table.
+BENCH_PKGS ?= ./encoding/... ./internal/blake2bx
 BENCHTIME ?= 1x
 
 # Fuzz targets as package:FuzzFunc, e.g. ./encoding:FuzzDecode; each runs
@@ -25,7 +28,7 @@ test:
 	$(GO) test -count=1 -timeout 15m ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) $(BENCH_PKGS)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -cpu 1 -timeout 60m $(BENCH_PKGS) | tee bench.out | $(GO) run ./internal/tools/benchtable
 
 lint:
 	$(GO) vet ./...

@@ -171,9 +171,11 @@ func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
 		return err
 	}
 	lay := newLayout(symbolSize)
+	in := make([][]byte, c.k)
+	out := make([][]byte, c.r)
+	var packed []byte // scratch for the packed shards of one piece, reused
+	sc := c.newEncodeScratch(lay.packedLen(min(count, max(1, pieceBytes/symbolSize))))
 	return pieces(count, symbolSize, func(first, n int) error {
-		in := make([][]byte, c.k)
-		out := make([][]byte, c.r)
 		lo, hi := first*symbolSize, (first+n)*symbolSize
 		if lay.identity() {
 			for i := range in {
@@ -184,16 +186,18 @@ func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
 			}
 		} else {
 			plen := lay.packedLen(n)
-			buf := make([]byte, plen*(c.k+c.r))
+			if need := plen * (c.k + c.r); cap(packed) < need {
+				packed = make([]byte, need)
+			}
 			for i := range in {
-				in[i] = buf[i*plen : (i+1)*plen]
+				in[i] = packed[i*plen : (i+1)*plen : (i+1)*plen]
 				lay.pack(in[i], src[i][lo:hi])
 			}
 			for j := range out {
-				out[j] = buf[(c.k+j)*plen : (c.k+j+1)*plen]
+				out[j] = packed[(c.k+j)*plen : (c.k+j+1)*plen : (c.k+j+1)*plen]
 			}
 		}
-		if err := c.encodePacked(out, in, native); err != nil {
+		if err := c.encodePacked(out, in, native, sc.sized(len(in[0]))); err != nil {
 			return err
 		}
 		if !lay.identity() {
@@ -205,7 +209,38 @@ func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
 	})
 }
 
-func (c *Code) encodePacked(out, in [][]byte, native bool) error {
+// encodeScratch holds the buffers of the low-rate composition for one encode call: a
+// zero shard and the parity shards klauspost computes beyond the ones wanted.
+type encodeScratch struct {
+	zero  []byte
+	extra [][]byte
+	size  int
+}
+
+func (c *Code) newEncodeScratch(maxSize int) *encodeScratch {
+	if c.high {
+		return nil
+	}
+	extra := 0
+	for _, st := range c.lowSteps {
+		extra = max(extra, st.parity-st.outputs)
+	}
+	return &encodeScratch{zero: make([]byte, maxSize), extra: newVectors(extra, maxSize), size: maxSize}
+}
+
+// sized returns the scratch cut to shards of size bytes (≤ the size it was made for).
+func (s *encodeScratch) sized(size int) *encodeScratch {
+	if s == nil {
+		return nil
+	}
+	cut := &encodeScratch{zero: s.zero[:size], extra: make([][]byte, len(s.extra)), size: size}
+	for i := range s.extra {
+		cut.extra[i] = s.extra[i][:size]
+	}
+	return cut
+}
+
+func (c *Code) encodePacked(out, in [][]byte, native bool, sc *encodeScratch) error {
 	switch {
 	case native && c.high:
 		c.encodeHighNative(out, in)
@@ -217,7 +252,7 @@ func (c *Code) encodePacked(out, in [][]byte, native bool) error {
 			return fmt.Errorf("rs: encode: %w", err)
 		}
 	default:
-		return c.encodeLow(out, in)
+		return c.encodeLow(out, in, sc)
 	}
 	return nil
 }
@@ -228,10 +263,9 @@ func (c *Code) encodePacked(out, in [][]byte, native bool) error {
 // K ≤ L evaluates a polynomial of degree < L, given at points L..L+K-1 (zero beyond),
 // at points 0..M-1. Since P(x ⊕ L) has the same degree, klauspost(values at 0..L-1)
 // yields P at L..2L-1; starting with L = kp and doubling covers every repair.
-func (c *Code) encodeLow(out, in [][]byte) error {
-	size := len(in[0])
+func (c *Code) encodeLow(out, in [][]byte, sc *encodeScratch) error {
 	kp := ceilPow2(c.k)
-	zero := make([]byte, size)
+	zero := sc.zero
 	known := make([][]byte, 0, kp+c.r) // values at points 0, 1, ...
 	known = append(known, in...)
 	for len(known) < kp {
@@ -245,13 +279,8 @@ func (c *Code) encodeLow(out, in [][]byte) error {
 		} else {
 			shards = append(shards, known[:st.l]...)
 		}
-		for j := 0; j < st.parity; j++ {
-			if j < st.outputs {
-				shards = append(shards, out[done+j])
-			} else {
-				shards = append(shards, make([]byte, size))
-			}
-		}
+		shards = append(shards, out[done:done+st.outputs]...)
+		shards = append(shards, sc.extra[:st.parity-st.outputs]...)
 		if err := st.enc.Encode(shards); err != nil {
 			return fmt.Errorf("rs: low-rate encode step L=%d: %w", st.l, err)
 		}
