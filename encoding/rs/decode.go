@@ -223,7 +223,8 @@ func (c *Code) newErasurePlan(present []bool) *erasurePlan {
 }
 
 // reconstructNative recovers the missing originals of packed shards sh (missing ones
-// allocated, present ones filled) with the error-locator decoder.
+// allocated, present ones filled) with the error-locator decoder, a cache-sized slice of
+// every vector at a time (the transforms are element-wise).
 func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
 	t := c.t
 	size := 0
@@ -233,19 +234,41 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
 			break
 		}
 	}
-	work := newVectors(p.n, size)
-	for i, pt := range p.points {
-		if p.present[i] {
-			t.mul(work[pt], sh[i], p.locLogs[pt])
+	step := cacheSlice(p.n, size)
+	work := newVectors(p.n, step)
+	for lo := 0; lo < size; lo += step {
+		hi := min(lo+step, size)
+		w := work
+		if hi-lo != step {
+			w = make([][]byte, p.n)
+			for i := range w {
+				w[i] = work[i][:hi-lo]
+			}
+		}
+		for _, v := range w {
+			clear(v)
+		}
+		for i, pt := range p.points {
+			if p.present[i] {
+				t.mul(w[pt], sh[i][lo:hi], p.locLogs[pt])
+			}
+		}
+		t.ifft(w, p.nonZero, p.n, 0)
+		formalDerivative(w)
+		t.fft(w, p.outputs, p.n, 0)
+		for i := 0; i < c.k; i++ {
+			if !p.present[i] {
+				pt := p.points[i]
+				t.mul(sh[i][lo:hi], w[pt], modulus-p.locLogs[pt])
+			}
 		}
 	}
-	t.ifft(work, p.nonZero, p.n, 0)
-	formalDerivative(work)
-	t.fft(work, p.outputs, p.n, 0)
-	for i := 0; i < c.k; i++ {
-		if !p.present[i] {
-			pt := p.points[i]
-			t.mul(sh[i], work[pt], modulus-p.locLogs[pt])
-		}
-	}
+}
+
+// cacheSlice is the slice of each of n vectors of size bytes that a transform should
+// work on at once so that the working set stays in cache (a multiple of 64 bytes).
+func cacheSlice(n, size int) int {
+	const workingSet = 16 << 20
+	step := max(256, workingSet/n) &^ 63
+	return min(step, size)
 }

@@ -36,12 +36,37 @@ type fieldTables struct {
 	log      [order]uint16   // log[element]; log[0] == modulus
 	skew     [modulus]uint16 // logs of the FFT twiddle ("skew") factors
 	logWalsh [order]uint16   // FWHT of the log table with log[0] = 0
+
+	nibblesOnce sync.Once
+	nibbles     *nibbleTables
 }
 
 var (
 	tablesOnce sync.Once
 	tablesPtr  *fieldTables
 )
+
+// nibbleTables are, for every logarithm m, the products (v << 4i) * exp(m) for each
+// nibble position i and v = 0..15, split in low and high bytes — the shuffle tables of
+// the vector multiply. 8 MiB, built on first use of the assembly kernel.
+type nibbleTables [order][8][16]byte
+
+func (t *fieldTables) nibbleTables() *nibbleTables {
+	t.nibblesOnce.Do(func() {
+		nt := new(nibbleTables)
+		for m := 0; m < order; m++ {
+			for nib := 0; nib < 4; nib++ {
+				for v := 1; v < 16; v++ {
+					p := t.mulLog(uint16(v)<<(4*nib), uint16(m))
+					nt[m][2*nib][v] = byte(p)
+					nt[m][2*nib+1][v] = byte(p >> 8)
+				}
+			}
+		}
+		t.nibbles = nt
+	})
+	return t.nibbles
+}
 
 // tables returns the field tables, computing them on first use. They are immutable
 // after construction.

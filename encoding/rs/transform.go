@@ -11,6 +11,10 @@ import "crypto/subtle"
 // lutMinElements is the vector length (in elements) from which a per-constant table pays off.
 const lutMinElements = 1024
 
+// asmMinBytes is the vector length from which the assembly kernel (with its 128-byte
+// nibble tables) beats the per-element Go loop.
+const asmMinBytes = 128
+
 // mulTable multiplies by one constant: prod(x) = lo[x&0xff] ^ hi[x>>8].
 type mulTable struct{ lo, hi [256]uint16 }
 
@@ -26,6 +30,9 @@ func (t *fieldTables) newMulTable(logM uint16) *mulTable {
 // mulAdd computes x ^= y * exp(logM). As a logarithm, modulus is the same as 0 (a
 // factor of one); the butterflies, where a modulus skew means "times zero", check for it.
 func (t *fieldTables) mulAdd(x, y []byte, logM uint16) {
+	if len(y) >= asmMinBytes && t.mulAddAsm(x, y, logM) {
+		return
+	}
 	if len(y)/2 >= lutMinElements {
 		mt := t.newMulTable(logM)
 		for off := 0; off+64 <= len(y); off += 64 {
@@ -62,6 +69,9 @@ func xorInto(dst, src []byte) { subtle.XORBytes(dst, dst, src) }
 
 // ifftButterfly: y ^= x; x ^= y * exp(logM).
 func (t *fieldTables) ifftButterfly(x, y []byte, logM uint16) {
+	if logM != modulus && t.butterflyAsm(x, y, logM, true) {
+		return
+	}
 	xorInto(y, x)
 	if logM != modulus {
 		t.mulAdd(x, y, logM)
@@ -70,6 +80,9 @@ func (t *fieldTables) ifftButterfly(x, y []byte, logM uint16) {
 
 // fftButterfly: x ^= y * exp(logM); y ^= x.
 func (t *fieldTables) fftButterfly(x, y []byte, logM uint16) {
+	if logM != modulus && t.butterflyAsm(x, y, logM, false) {
+		return
+	}
 	if logM != modulus {
 		t.mulAdd(x, y, logM)
 	}

@@ -1,0 +1,53 @@
+package rs
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// Benchmarks of one batch of codewords at Walrus shapes: the low-rate column code of
+// n = 1000 (334 → 666) and n = 100 (34 → 66), the high-rate row code of n = 1000
+// (667 → 333), through klauspost and through the package's own transforms.
+func BenchmarkCode(b *testing.B) {
+	for _, shape := range []struct{ k, r, batch int }{{334, 666, 64 * 302}, {34, 66, 100 * 29462 / 8}, {667, 333, 334 * 302 / 8}} {
+		c, err := New(shape.k, shape.r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		const s = 302
+		size := shape.batch / s * s
+		src := randomBatch(rng, shape.k, size)
+		dst := make([][]byte, shape.r)
+		for j := range dst {
+			dst[j] = make([]byte, size)
+		}
+		for _, native := range []bool{false, true} {
+			b.Run(fmt.Sprintf("encode/k=%d/r=%d/native=%v", shape.k, shape.r, native), func(b *testing.B) {
+				b.SetBytes(int64(shape.k * size))
+				for i := 0; i < b.N; i++ {
+					if err := c.encode(dst, src, s, native); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		all := append(append([][]byte{}, src...), dst...)
+		keep := rng.Perm(shape.k + shape.r)[:shape.k]
+		for _, native := range []bool{false, true} {
+			b.Run(fmt.Sprintf("decode-random/k=%d/r=%d/native=%v", shape.k, shape.r, native), func(b *testing.B) {
+				b.SetBytes(int64(shape.k * size))
+				for i := 0; i < b.N; i++ {
+					shards := make([][]byte, len(all))
+					for _, j := range keep {
+						shards[j] = all[j]
+					}
+					if err := c.reconstruct(shards, s, native); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
