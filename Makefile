@@ -14,7 +14,7 @@ BENCHTIME ?= 1x
 
 # Fuzz targets as package:FuzzFunc, e.g. ./encoding:FuzzDecode; each runs
 # for FUZZTIME.
-FUZZ_TARGETS ?=
+FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4
 FUZZTIME ?= 30s
 
 .PHONY: all build test bench lint fuzz clean
@@ -39,7 +39,7 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz: $$fn in $$pkg for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
 	done
 
 clean:

@@ -291,53 +291,83 @@ func (c *Code) encodeLow(out, in [][]byte, sc *encodeScratch) error {
 }
 
 // encodeHighNative: repairs at points 0..r-1, originals at m.., m = pow2(r); the
-// coefficients are the XOR of the IFFTs of each chunk of m originals.
+// coefficients are the XOR of the IFFTs of each chunk of m originals. It works on a
+// cache-sized slice of the vectors at a time.
 func (c *Code) encodeHighNative(out, in [][]byte) {
 	t, size := c.t, len(in[0])
 	m := ceilPow2(c.r)
-	work := newVectors(m, size)
-	tmp := newVectors(m, size)
-	for start := 0; start < c.k; start += m {
-		n := min(m, c.k-start)
-		for i := 0; i < m; i++ {
-			if i < n {
-				copy(tmp[i], in[start+i])
-			} else {
-				clear(tmp[i])
+	step := cacheSlice(2*m, size)
+	work := newVectors(m, step)
+	tmp := newVectors(m, step)
+	for lo := 0; lo < size; lo += step {
+		hi := min(lo+step, size)
+		w, tm := cut(work, hi-lo), cut(tmp, hi-lo)
+		for _, v := range w {
+			clear(v)
+		}
+		for start := 0; start < c.k; start += m {
+			n := min(m, c.k-start)
+			for i := 0; i < m; i++ {
+				if i < n {
+					copy(tm[i], in[start+i][lo:hi])
+				} else {
+					clear(tm[i])
+				}
+			}
+			t.ifft(tm, n, m, m+start)
+			for i := range w {
+				xorInto(w[i], tm[i])
 			}
 		}
-		t.ifft(tmp, n, m, m+start)
-		for i := range work {
-			xorInto(work[i], tmp[i])
+		t.fft(w, c.r, m, 0)
+		for j := range out {
+			copy(out[j][lo:hi], w[j])
 		}
-	}
-	t.fft(work, c.r, m, 0)
-	for j := range out {
-		copy(out[j], work[j])
 	}
 }
 
 // encodeLowNative: originals at 0..k-1, zeros to kp, repairs at kp..; one IFFT, then
-// an FFT for each chunk of kp repairs.
+// an FFT for each chunk of kp repairs, on a cache-sized slice of the vectors at a time.
 func (c *Code) encodeLowNative(out, in [][]byte) {
 	t, size := c.t, len(in[0])
 	kp := ceilPow2(c.k)
-	coeffs := newVectors(kp, size)
-	for i := range in {
-		copy(coeffs[i], in[i])
-	}
-	t.ifft(coeffs, c.k, kp, 0)
-	tmp := newVectors(kp, size)
-	for start := 0; start < c.r; start += kp {
-		n := min(kp, c.r-start)
-		for i := range tmp {
-			copy(tmp[i], coeffs[i])
+	step := cacheSlice(2*kp, size)
+	coeffs := newVectors(kp, step)
+	tmp := newVectors(kp, step)
+	for lo := 0; lo < size; lo += step {
+		hi := min(lo+step, size)
+		co, tm := cut(coeffs, hi-lo), cut(tmp, hi-lo)
+		for i := range co {
+			if i < c.k {
+				copy(co[i], in[i][lo:hi])
+			} else {
+				clear(co[i])
+			}
 		}
-		t.fft(tmp, n, kp, kp+start)
-		for j := 0; j < n; j++ {
-			copy(out[start+j], tmp[j])
+		t.ifft(co, c.k, kp, 0)
+		for start := 0; start < c.r; start += kp {
+			n := min(kp, c.r-start)
+			for i := range tm {
+				copy(tm[i], co[i])
+			}
+			t.fft(tm, n, kp, kp+start)
+			for j := 0; j < n; j++ {
+				copy(out[start+j][lo:hi], tm[j])
+			}
 		}
 	}
+}
+
+// cut returns the vectors shortened to size bytes.
+func cut(v [][]byte, size int) [][]byte {
+	if len(v) == 0 || len(v[0]) == size {
+		return v
+	}
+	out := make([][]byte, len(v))
+	for i := range v {
+		out[i] = v[i][:size]
+	}
+	return out
 }
 
 func newVectors(n, size int) [][]byte {

@@ -238,13 +238,7 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
 	work := newVectors(p.n, step)
 	for lo := 0; lo < size; lo += step {
 		hi := min(lo+step, size)
-		w := work
-		if hi-lo != step {
-			w = make([][]byte, p.n)
-			for i := range w {
-				w[i] = work[i][:hi-lo]
-			}
-		}
+		w := cut(work, hi-lo)
 		for _, v := range w {
 			clear(v)
 		}
@@ -268,7 +262,7 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
 // cacheSlice is the slice of each of n vectors of size bytes that a transform should
 // work on at once so that the working set stays in cache (a multiple of 64 bytes).
 func cacheSlice(n, size int) int {
-	const workingSet = 16 << 20
+	const workingSet = 4 << 20
 	step := max(256, workingSet/n) &^ 63
 	return min(step, size)
 }
