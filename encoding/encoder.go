@@ -8,7 +8,7 @@ import (
 )
 
 // columnChunkBytes bounds the scratch memory of the column pass, per row.
-const columnChunkBytes = 32 << 10
+const columnChunkBytes = 16 << 10
 
 // Codec encodes, verifies and decodes blobs for one shard count. It is safe for
 // concurrent use.
@@ -57,10 +57,35 @@ func (b *EncodedBlob) SliverPair(p int) (primary, secondary Sliver) {
 		Sliver{Axis: Secondary, Index: uint16(j), SymbolSize: uint16(b.SymbolSize), Data: b.Secondary[j]}
 }
 
+// Workspace is the memory of one encode. A caller that encodes many blobs (a
+// publisher) keeps one per concurrent encode and passes it to EncodeTo, so that the
+// hundreds of megabytes a large blob expands to are not allocated (and faulted in by
+// the kernel) again for every blob. The zero value is ready to use.
+type Workspace struct {
+	rows      []byte // primary rows the blob does not cover
+	secondary []byte
+	leaves    []merkle.Digest
+	gather    []byte // the column pass's source columns past n-f
+	corner    []byte // the column pass's output past n-f (hashed, not kept)
+}
+
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
 // Encode erasure-codes blob into its slivers and computes its metadata and blob ID.
 // The systematic primary slivers alias blob where it covers them: blob must not be
 // modified while the result is in use.
 func (e *Codec) Encode(blob []byte) (*EncodedBlob, error) {
+	return e.EncodeTo(&Workspace{}, blob)
+}
+
+// EncodeTo is Encode with the memory of ws; the result's slivers live in ws (and blob)
+// and stay valid until ws is used again.
+func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 	p := e.params
 	s, err := p.SymbolSize(uint64(len(blob)))
 	if err != nil {
@@ -73,22 +98,28 @@ func (e *Codec) Encode(blob []byte) (*EncodedBlob, error) {
 	// the column pass.
 	primary := make([][]byte, n)
 	fullRows := min(len(blob)/rowBytes, k1)
-	fresh := make([]byte, (n-fullRows)*rowBytes)
+	ws.rows = grow(ws.rows, (n-fullRows)*rowBytes)
+	fresh := ws.rows
 	for r := 0; r < n; r++ {
-		if r < k1 && (r+1)*rowBytes <= len(blob) {
+		if r < fullRows {
 			primary[r] = blob[r*rowBytes : (r+1)*rowBytes : (r+1)*rowBytes]
 			continue
 		}
 		primary[r], fresh = fresh[:rowBytes:rowBytes], fresh[rowBytes:]
-		if r < k1 && r*rowBytes < len(blob) {
-			copy(primary[r], blob[r*rowBytes:])
+		if r < k1 {
+			copied := 0
+			if r*rowBytes < len(blob) {
+				copied = copy(primary[r], blob[r*rowBytes:])
+			}
+			clear(primary[r][copied:])
 		}
 	}
 
 	// Secondary slivers 0..k2-1 are the columns of the message matrix; k2..n-1 their
 	// extension by the secondary code, row by row.
 	colBytes := k1 * s
-	secondary := splitBuffer(make([]byte, n*colBytes), n, colBytes)
+	ws.secondary = grow(ws.secondary, n*colBytes)
+	secondary := splitBuffer(ws.secondary, n, colBytes)
 	for r := 0; r < k1; r++ {
 		row := primary[r]
 		for c := 0; c < k2; c++ {
@@ -99,31 +130,27 @@ func (e *Codec) Encode(blob []byte) (*EncodedBlob, error) {
 		return nil, fmt.Errorf("encoding: extend rows: %w", err)
 	}
 
-	// Leaf hashes of the whole expanded matrix, row-major.
-	leaves := make([]merkle.Digest, n*n)
-	for r := 0; r < n; r++ {
-		merkle.LeafHashes(leaves[r*n:r*n+k2], primary[r], s)
-	}
-	colLeaves := make([]merkle.Digest, k1)
-	for c := k2; c < n; c++ {
-		merkle.LeafHashes(colLeaves, secondary[c], s)
-		for r := 0; r < k1; r++ {
-			leaves[r*n+c] = colLeaves[r]
-		}
-	}
+	// Leaf hashes of the whole expanded matrix, row-major: the message rows and the
+	// secondary repairs now, the rest as the column pass produces it.
+	ws.leaves = grow(ws.leaves, n*n)
+	leaves := ws.leaves
+	hashRowPrefixes(leaves, primary[:k1], 0, n, k2, s)
+	// Secondary slivers k2..n-1 are contiguous: symbol r of column c is leaf (r, c).
+	hashScattered(leaves, ws.secondary[k2*colBytes:], s, func(i int) int { return (i%k1)*n + k2 + i/k1 })
 
 	// Column pass: extend every column with the primary code. Columns < k2 land in the
 	// primary slivers; columns ≥ k2 (the corner below the secondary repairs) are only
 	// hashed.
-	if err := e.extendColumns(primary, secondary, leaves, s); err != nil {
+	if err := e.extendColumns(ws, primary, secondary, leaves, s); err != nil {
 		return nil, err
 	}
+	hashRowPrefixes(leaves, primary[k1:], k1, n, k2, s)
 
 	meta := p.metadataFromLeaves(leaves, uint64(len(blob)))
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
 }
 
-func (e *Codec) extendColumns(primary, secondary [][]byte, leaves []merkle.Digest, s int) error {
+func (e *Codec) extendColumns(ws *Workspace, primary, secondary [][]byte, leaves []merkle.Digest, s int) error {
 	p := e.params
 	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
 	width := max(1, columnChunkBytes/s)
@@ -143,8 +170,9 @@ func (e *Codec) extendColumns(primary, secondary [][]byte, leaves []merkle.Diges
 		} else {
 			w := (b - a) * s
 			if gather == nil {
-				gather = make([]byte, k1*width*s)
-				corner = make([]byte, (n-k1)*width*s)
+				ws.gather = grow(ws.gather, k1*width*s)
+				ws.corner = grow(ws.corner, (n-k1)*width*s)
+				gather, corner = ws.gather, ws.corner
 			}
 			for r := range src {
 				src[r] = gather[r*w : (r+1)*w]
@@ -159,13 +187,51 @@ func (e *Codec) extendColumns(primary, secondary [][]byte, leaves []merkle.Diges
 		if err := e.cols.Encode(dst, src, s); err != nil {
 			return fmt.Errorf("encoding: extend columns %d..%d: %w", a, b, err)
 		}
-		for j := range dst {
-			r := k1 + j
-			merkle.LeafHashes(leaves[r*n+a:r*n+b], dst[j], s)
+		if a >= k2 {
+			// The corner chunk is (n-k1) rows of b-a symbols, back to back.
+			w := b - a
+			first := a
+			hashScattered(leaves, corner[:(n-k1)*w*s], s, func(i int) int { return (k1+i/w)*n + first + i%w })
 		}
 		a = b
 	}
 	return nil
+}
+
+// hashBatch is the number of leaves hashed into one scratch buffer before scattering.
+const hashBatch = 4096
+
+// hashRowPrefixes sets the leaf hashes of the first count symbols of each row, row i
+// being matrix row firstRow+i, batching leaves across rows so that the 4-lane hasher
+// always has four.
+func hashRowPrefixes(leaves []merkle.Digest, rows [][]byte, firstRow, n, count, s int) {
+	total := len(rows) * count
+	tmp := make([]merkle.Digest, min(hashBatch, total))
+	for start := 0; start < total; start += len(tmp) {
+		batch := tmp[:min(len(tmp), total-start)]
+		merkle.LeafHashesFunc(batch, func(i int) []byte {
+			r, c := (start+i)/count, (start+i)%count
+			return rows[r][c*s : (c+1)*s]
+		})
+		for i, d := range batch {
+			r, c := (start+i)/count, (start+i)%count
+			leaves[(firstRow+r)*n+c] = d
+		}
+	}
+}
+
+// hashScattered hashes the consecutive symbols of data and stores the hash of symbol i
+// at leaves[at(i)].
+func hashScattered(leaves []merkle.Digest, data []byte, s int, at func(i int) int) {
+	total := len(data) / s
+	tmp := make([]merkle.Digest, min(hashBatch, total))
+	for start := 0; start < total; start += len(tmp) {
+		batch := tmp[:min(len(tmp), total-start)]
+		merkle.LeafHashes(batch, data[start*s:], s)
+		for i, d := range batch {
+			leaves[at(start+i)] = d
+		}
+	}
 }
 
 // metadataFromLeaves computes the pair hashes, root and blob ID from the leaf hashes of

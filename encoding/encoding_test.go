@@ -392,3 +392,34 @@ func TestMalformedWire(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspaceReuse encodes blobs of decreasing and increasing sizes through one
+// workspace: every result must equal a fresh encode (no stale bytes from the last blob).
+func TestWorkspaceReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	c := mustCodec(t, 10)
+	var ws Workspace
+	for _, size := range []int{5000, 30, 0, 2999, 57, 12000, 1} {
+		blob := randomBlob(rng, size)
+		want, err := c.Encode(blob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Dirty the workspace so that stale bytes would show.
+		for i := range ws.rows {
+			ws.rows[i] = 0xa5
+		}
+		got, err := c.EncodeTo(&ws, blob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Metadata.BlobID() != want.Metadata.BlobID() {
+			t.Fatalf("size %d: blob ID %s through a reused workspace, %s fresh", size, got.Metadata.BlobID(), want.Metadata.BlobID())
+		}
+		for i := range want.Primary {
+			if !bytes.Equal(got.Primary[i], want.Primary[i]) || !bytes.Equal(got.Secondary[i], want.Secondary[i]) {
+				t.Fatalf("size %d: sliver pair %d differs", size, i)
+			}
+		}
+	}
+}

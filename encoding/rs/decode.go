@@ -44,10 +44,15 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 		plan = c.newErasurePlan(present)
 	}
 	lay := newLayout(symbolSize)
+	bufs := c.getBuffers()
+	defer c.putBuffers(bufs)
+	sh := make([][]byte, len(shards))
 	return pieces(count, symbolSize, func(first, n int) error {
 		lo, hi := first*symbolSize, (first+n)*symbolSize
-		sh := make([][]byte, len(shards))
-		plen := lay.packedLen(n)
+		var packed [][]byte
+		if !lay.identity() {
+			packed = bufs.vectors(slotPacked, len(shards), lay.packedLen(n))
+		}
 		for i, s := range shards {
 			switch {
 			case lay.identity():
@@ -55,20 +60,20 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 					sh[i] = s[lo:hi] // missing originals are written in place
 				}
 			case present[i]:
-				sh[i] = make([]byte, plen)
+				sh[i] = packed[i]
 				lay.pack(sh[i], s[lo:hi])
 			case i < c.k:
-				sh[i] = make([]byte, plen)
+				sh[i] = packed[i]
 			}
 		}
 		var err error
 		switch {
 		case plan != nil:
-			c.reconstructNative(plan, sh)
+			c.reconstructNative(plan, sh, bufs)
 		case c.high:
 			err = c.reconstructHigh(sh, present)
 		default:
-			err = c.reconstructLowFast(sh, present)
+			err = c.reconstructLowFast(sh, present, bufs)
 		}
 		if err != nil {
 			return err
@@ -119,7 +124,7 @@ func (c *Code) lowDecodable(present []bool) bool {
 // reconstructLowFast decodes the low-rate code as klauspost(kp, ·) after shifting every
 // point by kp: originals land on klauspost's data shards 0..k-1, the known zeros at
 // k..kp-1 on its data shards k..kp-1, and repair j < kp on its parity shard j.
-func (c *Code) reconstructLowFast(sh [][]byte, present []bool) error {
+func (c *Code) reconstructLowFast(sh [][]byte, present []bool, bufs *buffers) error {
 	kp := ceilPow2(c.k)
 	size := 0
 	for i := range sh {
@@ -137,7 +142,8 @@ func (c *Code) reconstructLowFast(sh [][]byte, present []bool) error {
 		}
 	}
 	if kp > c.k {
-		zero := make([]byte, size)
+		zero := bufs.bytes(slotZero, size)
+		clear(zero)
 		for i := c.k; i < kp; i++ {
 			in[i] = zero
 		}
@@ -225,7 +231,7 @@ func (c *Code) newErasurePlan(present []bool) *erasurePlan {
 // reconstructNative recovers the missing originals of packed shards sh (missing ones
 // allocated, present ones filled) with the error-locator decoder, a cache-sized slice of
 // every vector at a time (the transforms are element-wise).
-func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
+func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte, bufs *buffers) {
 	t := c.t
 	size := 0
 	for i := range sh {
@@ -235,7 +241,7 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte) {
 		}
 	}
 	step := cacheSlice(p.n, size)
-	work := newVectors(p.n, step)
+	work := bufs.vectors(slotWork, p.n, step)
 	for lo := 0; lo < size; lo += step {
 		hi := min(lo+step, size)
 		w := cut(work, hi-lo)
