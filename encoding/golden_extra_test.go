@@ -2,14 +2,10 @@ package encoding
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
-
-	"github.com/tuskstore/tusk/internal/bcs"
 )
 
 // goldenExtra is one line of testdata/rs2/extra.jsonl: the output of the reference
@@ -72,43 +68,7 @@ func TestGoldenExtra(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := enc.Metadata
-			id := m.BlobID()
-			if id.String() != g.BlobID || id.Hex() != g.BlobIDHex || id.U256().String() != g.BlobIDU256 {
-				t.Fatalf("blob ID %s (%s, %s), want %s (%s, %s)", id, id.Hex(), id.U256(), g.BlobID, g.BlobIDHex, g.BlobIDU256)
-			}
-			if root := m.RootHash(); hex.EncodeToString(root[:]) != g.RootHash {
-				t.Fatalf("root %x, want %s", root, g.RootHash)
-			}
-			if enc.SymbolSize != g.SymbolSize || m.EncodedLength() != g.EncodedLength {
-				t.Fatalf("symbol size %d encoded length %d, want %d %d", enc.SymbolSize, m.EncodedLength(), g.SymbolSize, g.EncodedLength)
-			}
-			if m.SliverSize(Primary) != g.PrimarySliverBytes || m.SliverSize(Secondary) != g.SecondarySliverBytes {
-				t.Fatalf("sliver sizes %d/%d, want %d/%d", m.SliverSize(Primary), m.SliverSize(Secondary), g.PrimarySliverBytes, g.SecondarySliverBytes)
-			}
-			meta := m.Metadata()
-			p0 := meta.Hashes[0]
-			if pb, sb := p0.PrimaryHash.Bytes(), p0.SecondaryHash.Bytes(); hex.EncodeToString(pb[:]) != g.Pair0.PrimaryHash || hex.EncodeToString(sb[:]) != g.Pair0.SecondaryHash {
-				t.Fatalf("pair 0 hashes %x %x, want %s %s", pb, sb, g.Pair0.PrimaryHash, g.Pair0.SecondaryHash)
-			}
-			if got := sha(bcs.Marshal(&meta)); got != g.MetadataBcsSha256 {
-				t.Fatalf("metadata BCS sha256 %s, want %s", got, g.MetadataBcsSha256)
-			}
-			// Primary slivers of pairs 0..n-1, then secondary slivers of pairs 0..n-1.
-			h := sha256.New()
-			for _, axis := range []Axis{Primary, Secondary} {
-				for pair := 0; pair < g.NShards; pair++ {
-					primary, secondary := enc.SliverPair(pair)
-					s := primary
-					if axis == Secondary {
-						s = secondary
-					}
-					h.Write(bcs.Marshal(&s))
-				}
-			}
-			if got := hex.EncodeToString(h.Sum(nil)); got != g.SliversSha256 {
-				t.Fatalf("slivers sha256 %s, want %s", got, g.SliversSha256)
-			}
+			checkGoldenBlob(t, enc, g.goldenBlob)
 
 			if g.NShards > 301 {
 				return
