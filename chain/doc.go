@@ -7,5 +7,6 @@
 // and storage-node BLS keys. It talks to a Sui full node or to the embedded
 // devnet (chain/devnet), which speaks the same wire protocol.
 //
-// Nothing is implemented here yet.
+// Implemented so far: network presets (Config). The BCS types live in chain/walrus,
+// keys in chain/keys, signed messages and certificates in chain/messages.
 package chain
