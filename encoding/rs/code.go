@@ -357,8 +357,6 @@ func cut(v [][]byte, size int) [][]byte {
 	return out
 }
 
-func newVectors(n, size int) [][]byte { return splitVectors(make([]byte, n*size), n, size) }
-
 // Slots of the reusable buffers of one call.
 const (
 	slotPacked = iota // packed copies of the shards of a piece

@@ -71,12 +71,6 @@ type state1 struct {
 	buf [BlockSize]byte
 }
 
-func (s *state1) reset() {
-	s.h = init1
-	s.t = 0
-	s.n = 0
-}
-
 func (s *state1) write(p []byte) {
 	for len(p) > 0 {
 		if s.n == BlockSize {
