@@ -2,6 +2,7 @@
 // of TransactionData and everything inside it, the transaction digest and the intent
 // digests that signatures cover, the checks a full node applies to user transactions
 // before it looks at any object, and a small programmable-transaction builder.
+// It also decodes and encodes objects, events, effects and checkpoints (see chaindata.go).
 //
 // It has two users. The embedded devnet decodes client-built transaction bytes with
 // DecodeTransaction, which accepts exactly what a real node's BCS decoder accepts (and
