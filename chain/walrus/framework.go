@@ -143,15 +143,10 @@ func (m StringMap) Get(key string) (string, bool) {
 	return "", false
 }
 
-// Set replaces the value of key in place, or appends the pair, as Move's
-// insert_or_update_metadata_pair does.
+// Set gives key the value as Move's metadata::insert_or_update does: an existing pair is
+// removed, then the pair is appended (so an updated key moves to the end).
 func (m *StringMap) Set(key, value string) {
-	for i := range *m {
-		if (*m)[i].Key == key {
-			(*m)[i].Value = value
-			return
-		}
-	}
+	m.Remove(key)
 	*m = append(*m, KeyValue{Key: key, Value: value})
 }
 

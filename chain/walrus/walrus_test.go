@@ -680,8 +680,8 @@ func TestStringMapAndPendingValues(t *testing.T) {
 	var m StringMap
 	m.Set("a", "1")
 	m.Set("b", "2")
-	m.Set("a", "3")
-	if !reflect.DeepEqual(m, StringMap{{"a", "3"}, {"b", "2"}}) {
+	m.Set("a", "3") // metadata::insert_or_update removes the pair and appends it
+	if !reflect.DeepEqual(m, StringMap{{"b", "2"}, {"a", "3"}}) {
 		t.Fatalf("Set: %v", m)
 	}
 	if v, ok := m.Get("b"); !ok || v != "2" {

@@ -21,6 +21,28 @@
 //     staking_inner.move compute_next_committee.
 //   - DeriveObjectID: Sui's ObjectID::derive_id, for deterministic object IDs.
 //
+// And the storage half of the System, pure functions over the BCS types of chain/walrus
+// that the transaction executor calls with a TxContext (sender, fresh object IDs, event
+// sink), a SystemState (the System, its SystemStateInnerV1 and its deny-list sizes) and
+// Coins (a Coin<WAL>'s ID and FROST value):
+//
+//   - system.go (system.move, system_state_inner.move): ReserveSpace,
+//     ReserveSpaceForEpochs, RegisterBlob, CertifyBlob, DeleteBlob,
+//     ExtendBlobWithResource, ExtendBlob, InvalidateBlobID, AddSubsidy,
+//     AddPerEpochSubsidies, and for the epoch change AdvanceEpoch and ExtractBurnBalance;
+//     system_state.go: SystemState with the System accessors and CheckVersion,
+//     NewGenesisSystem, TxContext, Coin.
+//   - blob.go (blob.move, metadata.move): Burn, the attribute functions (the b"metadata"
+//     dynamic field modelled as a *walrus.Metadata kept next to the blob), MetadataFieldID.
+//   - storage_resource.go: SplitByEpoch, SplitBySize, FusePeriods, FuseAmount, Fuse,
+//     Destroy. storage_accounting.go: the future-accounting ring buffer.
+//   - encoding_move.go (encoding.move, redstuff.move): EncodedBlobLength, DeriveBlobID,
+//     StorageUnitsFromSize.
+//   - bls_aggregate.go (bls_aggregate.move, messages.move): NewBlsCommittee,
+//     VerifyQuorumInEpoch, VerifyOneCorrectNodeInEpoch (certificates checked with
+//     chain/messages, the on-chain uncompressed keys converted with blst), and the
+//     certified-message readers with Move's sui::bcs aborts.
+//
 // A Move abort is returned as an *Abort (compare with errors.Is against the Err*
 // values), a Move arithmetic error (overflow, underflow, division by zero) as an error
 // wrapping ErrArithmetic. Functions that fail change nothing.
