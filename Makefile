@@ -14,7 +14,7 @@ BENCHTIME ?= 1s
 
 # Fuzz targets as package:FuzzFunc, e.g. ./encoding:FuzzDecode; each runs
 # for FUZZTIME.
-FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4 ./chain/walrus:FuzzDecodeEvent ./chain/walrus:FuzzDecodeObject ./chain/messages:FuzzParseConfirmation ./chain/messages:FuzzCertificateBCS ./chain/keys:FuzzParseSuiPrivateKey ./chain/sui:FuzzDecodeTransaction ./chain/sui:FuzzParseTypeTag ./chain/sui:FuzzDecodeEffects ./chain/sui:FuzzDecodeObject ./chain/sui:FuzzDecodeCheckpoint
+FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4 ./chain/walrus:FuzzDecodeEvent ./chain/walrus:FuzzDecodeObject ./chain/messages:FuzzParseConfirmation ./chain/messages:FuzzCertificateBCS ./chain/keys:FuzzParseSuiPrivateKey ./chain/sui:FuzzDecodeTransaction ./chain/sui:FuzzParseTypeTag ./chain/sui:FuzzDecodeEffects ./chain/sui:FuzzDecodeObject ./chain/sui:FuzzDecodeCheckpoint ./chain/devnet/exec:FuzzExecute
 FUZZTIME ?= 30s
 
 .PHONY: all build test bench lint fuzz clean
