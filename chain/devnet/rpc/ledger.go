@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"errors"
+	"math/big"
 	"strings"
 	"time"
 
@@ -157,11 +158,14 @@ type GasCost struct {
 	NonRefundableStorageFee uint64
 }
 
-// Transaction is an executed transaction as a checkpoint carries it.
+// Transaction is an executed transaction, as a checkpoint carries it and as
+// GetTransaction and ExecuteTransaction report it. NewTransaction builds one from
+// chain/sui's effects, events and objects.
 type Transaction struct {
 	Digest sui.Digest
 	Sender walrus.Address
-	// BCS is the BCS of the TransactionData.
+	// BCS is the BCS of the TransactionData. When it decodes, the rendered transaction also
+	// carries its kind, gas payment and expiration.
 	BCS []byte
 	// Signatures are the serialized user signatures (flag ‖ signature ‖ public key for
 	// simple signatures).
@@ -171,18 +175,122 @@ type Transaction struct {
 	// transaction emitted any.
 	Events       []Event
 	EventsDigest *sui.Digest
+
+	// Checkpoint is the sequence number of the checkpoint that includes the transaction
+	// and Timestamp that checkpoint's timestamp; nil (and zero) while it is in none. A
+	// checkpoint's own transactions are rendered with the checkpoint's.
+	Checkpoint *uint64
+	Timestamp  time.Time
+	// BalanceChanges are the net changes of address-owned coin balances, ordered by
+	// address and coin type.
+	BalanceChanges []BalanceChange
+	// Objects are the transaction's input objects (as they were before it) and output
+	// objects, ordered by ID and version (ExecutedTransaction.objects).
+	Objects []Object
 }
 
-// Effects is the part of TransactionEffects the services report so far.
+// Effects is TransactionEffects as the services render them.
 type Effects struct {
 	// BCS is the BCS of TransactionEffects, if the ledger has it.
 	BCS     []byte
 	Digest  sui.Digest
 	Epoch   uint64
 	GasUsed GasCost
-	// Success is the execution status; Error describes a failure.
+	// Success is the execution status; Error describes a failure. Failure, when set, is
+	// the failure in detail (kind, abort location and code, failing command), rendered as
+	// ExecutionStatus.error; Error is then its description (generated when empty).
 	Success bool
 	Error   string
+	Failure *sui.ExecutionFailure
+
+	// GasObject indexes ChangedObjects: the gas coin; nil without one.
+	GasObject      *int
+	Dependencies   []sui.Digest
+	LamportVersion uint64
+	// ChangedObjects are in the effects' order (by object ID).
+	ChangedObjects            []ChangedObject
+	UnchangedConsensusObjects []UnchangedConsensusObject
+	AuxiliaryDataDigest       *sui.Digest
+}
+
+// IDOperation says what a transaction did to an object's ID, numbered as
+// sui.rpc.v2.ChangedObject.IdOperation.
+type IDOperation uint8
+
+const (
+	IDNone    IDOperation = 1
+	IDCreated IDOperation = 2
+	IDDeleted IDOperation = 3
+)
+
+// OutputState is an object's state after a transaction, numbered as
+// sui.rpc.v2.ChangedObject.OutputObjectState (AccumulatorWrite is newer than the SDK's
+// types and is sent as its number).
+type OutputState uint8
+
+const (
+	OutputDoesNotExist     OutputState = 1
+	OutputObjectWrite      OutputState = 2
+	OutputPackageWrite     OutputState = 3
+	OutputAccumulatorWrite OutputState = 4
+)
+
+// ObjectState is an object's version, digest and owner before or after a transaction.
+type ObjectState struct {
+	Version uint64
+	Digest  sui.Digest
+	Owner   Owner
+}
+
+// ChangedObject is one entry of the effects' changed objects.
+type ChangedObject struct {
+	ID walrus.ID
+	// Input is the state before the transaction; nil when the object did not exist (or
+	// was wrapped).
+	Input *ObjectState
+	// OutputState says what Output holds: OutputObjectWrite (version, digest, owner),
+	// OutputPackageWrite (version, digest), or nothing.
+	OutputState OutputState
+	Output      *ObjectState
+	IDOperation IDOperation
+	// Type is the object's type (a canonical struct tag or PackageType), when known.
+	Type string
+}
+
+// UnchangedConsensusKind is numbered as
+// sui.rpc.v2.UnchangedConsensusObject.UnchangedConsensusObjectKind.
+type UnchangedConsensusKind uint8
+
+const (
+	UnchangedReadOnlyRoot               UnchangedConsensusKind = 1
+	UnchangedMutateConsensusStreamEnded UnchangedConsensusKind = 2
+	UnchangedReadConsensusStreamEnded   UnchangedConsensusKind = 3
+	UnchangedCanceled                   UnchangedConsensusKind = 4
+	UnchangedPerEpochConfig             UnchangedConsensusKind = 5
+)
+
+// UnchangedConsensusObject is a consensus object the transaction read without changing.
+type UnchangedConsensusObject struct {
+	Kind    UnchangedConsensusKind
+	ID      walrus.ID
+	Version *uint64
+	Digest  *sui.Digest
+	Type    string
+}
+
+// BalanceChange is the net change of an address's balance of one coin type.
+type BalanceChange struct {
+	Address walrus.Address
+	// CoinType is the canonical struct tag of the coin's type parameter (0x…2::sui::SUI).
+	CoinType string
+	Amount   *big.Int
+}
+
+// TransactionStore is implemented by ledgers that serve executed transactions by digest
+// (LedgerService.GetTransaction and BatchGetTransactions). A transaction that has not
+// been executed is ErrNotFound; clients poll on that until it shows up.
+type TransactionStore interface {
+	Transaction(ctx context.Context, digest sui.Digest) (Transaction, error)
 }
 
 // Event is a Move event.

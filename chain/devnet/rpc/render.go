@@ -94,50 +94,12 @@ func renderCheckpoint(c *Checkpoint) *v2.Checkpoint {
 	return m
 }
 
+// renderTransaction renders a checkpoint's transaction, with the checkpoint's sequence
+// number and timestamp.
 func renderTransaction(t *Transaction, checkpoint uint64, ts time.Time) *v2.ExecutedTransaction {
-	digest := t.Digest.String()
-	tx := &v2.Transaction{
-		Digest:  proto.String(digest),
-		Version: proto.Int32(1),
-		Sender:  proto.String(t.Sender.String()),
-	}
-	if t.BCS != nil {
-		tx.Bcs = &v2.Bcs{Name: proto.String("TransactionData"), Value: t.BCS}
-	}
-	eff := &t.Effects
-	effects := &v2.TransactionEffects{
-		Digest:            proto.String(eff.Digest.String()),
-		Version:           proto.Int32(2),
-		Status:            &v2.ExecutionStatus{Success: proto.Bool(eff.Success)},
-		Epoch:             proto.Uint64(eff.Epoch),
-		GasUsed:           renderGasCost(eff.GasUsed),
-		TransactionDigest: proto.String(digest),
-	}
-	if !eff.Success {
-		effects.Status.Error = &v2.ExecutionError{Description: proto.String(eff.Error)}
-	}
-	if eff.BCS != nil {
-		effects.Bcs = &v2.Bcs{Name: proto.String("TransactionEffects"), Value: eff.BCS}
-	}
-	effects.EventsDigest = digestString(t.EventsDigest)
-	m := &v2.ExecutedTransaction{
-		Digest:      proto.String(digest),
-		Transaction: tx,
-		Effects:     effects,
-		Checkpoint:  proto.Uint64(checkpoint),
-		Timestamp:   renderTime(ts),
-	}
-	for _, sig := range t.Signatures {
-		m.Signatures = append(m.Signatures, renderSignature(sig))
-	}
-	if len(t.Events) > 0 {
-		events := &v2.TransactionEvents{Digest: digestString(t.EventsDigest)}
-		for i := range t.Events {
-			events.Events = append(events.Events, renderEvent(&t.Events[i]))
-		}
-		m.Events = events
-	}
-	return m
+	c := *t
+	c.Checkpoint, c.Timestamp = &checkpoint, ts
+	return renderExecutedTransaction(&c)
 }
 
 func renderEvent(e *Event) *v2.Event {

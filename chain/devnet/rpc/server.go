@@ -72,19 +72,38 @@ func (c Config) Validate() error {
 
 // Server serves the Sui gRPC API (sui.rpc.v2) over a Ledger, with the SDK's generated
 // service types. LedgerService (GetServiceInfo, GetObject, BatchGetObjects,
-// GetCheckpoint), StateService (GetBalance, ListOwnedObjects) and SubscriptionService
-// (SubscribeCheckpoints) are implemented; every other method of those and of
-// TransactionExecutionService, MovePackageService, NameService and
-// SignatureVerificationService answers codes.Unimplemented.
+// GetCheckpoint, and GetTransaction and BatchGetTransactions with a TransactionStore),
+// StateService (GetBalance, ListOwnedObjects), SubscriptionService
+// (SubscribeCheckpoints), TransactionExecutionService (ExecuteTransaction and
+// SimulateTransaction with an Executor) and MovePackageService (GetFunction with a
+// FunctionCatalog) are implemented; every other method, and those whose dependency is
+// not configured, answers codes.Unimplemented.
 type Server struct {
 	ledger        Ledger
 	cfg           Config
 	log           *zap.Logger
 	subscriptions atomic.Int64
+
+	executor  Executor
+	txs       TransactionStore
+	functions FunctionCatalog
 }
 
+// Option adds an optional dependency to a Server.
+type Option func(*Server)
+
+// WithExecutor serves TransactionExecutionService with e.
+func WithExecutor(e Executor) Option { return func(s *Server) { s.executor = e } }
+
+// WithTransactionStore serves GetTransaction and BatchGetTransactions from ts. Without
+// it, a ledger that implements TransactionStore serves them.
+func WithTransactionStore(ts TransactionStore) Option { return func(s *Server) { s.txs = ts } }
+
+// WithFunctionCatalog serves MovePackageService.GetFunction from c.
+func WithFunctionCatalog(c FunctionCatalog) Option { return func(s *Server) { s.functions = c } }
+
 // New returns a server over ledger. log may be nil.
-func New(ledger Ledger, cfg Config, log *zap.Logger) (*Server, error) {
+func New(ledger Ledger, cfg Config, log *zap.Logger, opts ...Option) (*Server, error) {
 	if ledger == nil {
 		return nil, errors.New("rpc: nil Ledger")
 	}
@@ -95,7 +114,18 @@ func New(ledger Ledger, cfg Config, log *zap.Logger) (*Server, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Server{ledger: ledger, cfg: cfg, log: log.Named("rpc")}, nil
+	s := &Server{ledger: ledger, cfg: cfg, log: log.Named("rpc")}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	if s.txs == nil {
+		if ts, ok := ledger.(TransactionStore); ok {
+			s.txs = ts
+		}
+	}
+	return s, nil
 }
 
 type ledgerService struct {
@@ -113,13 +143,23 @@ type subscriptionService struct {
 	*Server
 }
 
+type executionService struct {
+	v2.UnimplementedTransactionExecutionServiceServer
+	*Server
+}
+
+type movePackageService struct {
+	v2.UnimplementedMovePackageServiceServer
+	*Server
+}
+
 // Register registers all sui.rpc.v2 services on r.
 func (s *Server) Register(r grpc.ServiceRegistrar) {
 	v2.RegisterLedgerServiceServer(r, &ledgerService{Server: s})
 	v2.RegisterStateServiceServer(r, &stateService{Server: s})
 	v2.RegisterSubscriptionServiceServer(r, &subscriptionService{Server: s})
-	v2.RegisterTransactionExecutionServiceServer(r, v2.UnimplementedTransactionExecutionServiceServer{})
-	v2.RegisterMovePackageServiceServer(r, v2.UnimplementedMovePackageServiceServer{})
+	v2.RegisterTransactionExecutionServiceServer(r, &executionService{Server: s})
+	v2.RegisterMovePackageServiceServer(r, &movePackageService{Server: s})
 	v2.RegisterNameServiceServer(r, v2.UnimplementedNameServiceServer{})
 	v2.RegisterSignatureVerificationServiceServer(r, v2.UnimplementedSignatureVerificationServiceServer{})
 }
