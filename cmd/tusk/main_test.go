@@ -74,26 +74,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestDevnetNotImplemented(t *testing.T) {
-	code, out, errOut := runTusk(t, "devnet")
-	if code != 1 {
-		t.Fatalf("exit %d, want 1", code)
-	}
-	if out != "" {
-		t.Errorf("stdout = %q", out)
-	}
-	if want := "tusk: devnet: not implemented yet (see issue: one-command devnet)\n"; errOut != want {
-		t.Errorf("stderr = %q, want %q", errOut, want)
-	}
-}
-
-func TestDevnetLogsAtDebug(t *testing.T) {
-	code, _, errOut := runTusk(t, "--log-level", "debug", "devnet")
-	if code != 1 || !strings.Contains(errOut, "devnet requested") {
-		t.Fatalf("exit %d, stderr %q; want the debug log line", code, errOut)
-	}
-}
-
 func TestConfigFlag(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.yaml")
 	code, _, errOut := runTusk(t, "--config", missing, "version")
