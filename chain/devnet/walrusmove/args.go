@@ -117,3 +117,75 @@ func objectArg(c *exec.Call, i int, v bcs.Unmarshaler) error {
 	}
 	return nil
 }
+
+// args reads the arguments of a call, keeping the first error (like bcs.Decoder), so a
+// function decodes all its arguments and checks once.
+type args struct {
+	c   *exec.Call
+	err error
+}
+
+func argsOf(c *exec.Call) *args { return &args{c: c} }
+
+// keep records err if it is the first.
+func (a *args) keep(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+func (a *args) u8(i int) uint8 {
+	v, err := u8Arg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) boolean(i int) bool {
+	v, err := boolArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) u32(i int) uint32 {
+	v, err := u32Arg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) u64(i int) uint64 {
+	v, err := a.c.U64(i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) u256(i int) [32]byte {
+	v, err := u256Arg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) blobID(i int) encoding.BlobID {
+	v, err := blobIDArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) bytes(i int) []byte {
+	v, err := bytesArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) str(i int) string {
+	v, err := stringArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) coin(i int) *contract.Coin {
+	v, err := coinArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) object(i int, v bcs.Unmarshaler) { a.keep(objectArg(a.c, i, v)) }

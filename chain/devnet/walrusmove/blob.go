@@ -196,9 +196,11 @@ func (m *module) addMetadata(c *exec.Call) error {
 }
 
 func (m *module) burn(c *exec.Call) error {
+	a := argsOf(c)
 	var blob walrus.Blob
-	if err := objectArg(c, 0, &blob); err != nil {
-		return err
+	a.object(0, &blob)
+	if a.err != nil {
+		return a.err
 	}
 	contract.Burn(blob)
 	if err := m.dropAttrs(c, blob.ID); err != nil {

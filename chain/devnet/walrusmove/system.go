@@ -111,17 +111,12 @@ func (m *module) reserveSpace(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
-	amount, err := c.U64(1)
-	if err != nil {
-		return err
-	}
-	epochsAhead, err := u32Arg(c, 2)
-	if err != nil {
-		return err
-	}
-	coin, err := coinArg(c, 3)
-	if err != nil {
-		return err
+	a := argsOf(c)
+	amount := a.u64(1)
+	epochsAhead := a.u32(2)
+	coin := a.coin(3)
+	if a.err != nil {
+		return a.err
 	}
 	// EInvalidEpochsAhead is asserted in system_state_inner::reserve_space for the
 	// epochs_ahead argument, in reserve_space_for_epochs after it.
@@ -142,21 +137,13 @@ func (m *module) reserveSpaceForEpochs(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
-	amount, err := c.U64(1)
-	if err != nil {
-		return err
-	}
-	start, err := u32Arg(c, 2)
-	if err != nil {
-		return err
-	}
-	end, err := u32Arg(c, 3)
-	if err != nil {
-		return err
-	}
-	coin, err := coinArg(c, 4)
-	if err != nil {
-		return err
+	a := argsOf(c)
+	amount := a.u64(1)
+	start := a.u32(2)
+	end := a.u32(3)
+	coin := a.coin(4)
+	if a.err != nil {
+		return a.err
 	}
 	tx := m.txContext(c)
 	storage, err := contract.ReserveSpaceForEpochs(&tx.TxContext, s, amount, start, end, coin)
@@ -184,33 +171,17 @@ func (m *module) registerBlob(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
+	a := argsOf(c)
 	var storage walrus.Storage
-	if err := objectArg(c, 1, &storage); err != nil {
-		return err
-	}
-	blobID, err := blobIDArg(c, 2)
-	if err != nil {
-		return err
-	}
-	rootHash, err := u256Arg(c, 3)
-	if err != nil {
-		return err
-	}
-	size, err := c.U64(4)
-	if err != nil {
-		return err
-	}
-	encodingType, err := u8Arg(c, 5)
-	if err != nil {
-		return err
-	}
-	deletable, err := boolArg(c, 6)
-	if err != nil {
-		return err
-	}
-	coin, err := coinArg(c, 7)
-	if err != nil {
-		return err
+	a.object(1, &storage)
+	blobID := a.blobID(2)
+	rootHash := a.u256(3)
+	size := a.u64(4)
+	encodingType := a.u8(5)
+	deletable := a.boolean(6)
+	coin := a.coin(7)
+	if a.err != nil {
+		return a.err
 	}
 	tx := m.txContext(c)
 	blob, err := contract.RegisterBlob(&tx.TxContext, s, storage, blobID, walrus.U256(rootHash), size, encodingType, deletable, coin)
@@ -247,9 +218,11 @@ func (m *module) certifyBlob(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
+	a := argsOf(c)
 	var blob walrus.Blob
-	if err := objectArg(c, 1, &blob); err != nil {
-		return err
+	a.object(1, &blob)
+	if a.err != nil {
+		return a.err
 	}
 	var args [3][]byte
 	for i := range args {
@@ -274,9 +247,11 @@ func (m *module) deleteBlob(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
+	a := argsOf(c)
 	var blob walrus.Blob
-	if err := objectArg(c, 1, &blob); err != nil {
-		return err
+	a.object(1, &blob)
+	if a.err != nil {
+		return a.err
 	}
 	tx := m.txContext(c)
 	storage, err := contract.DeleteBlob(&tx.TxContext, s, blob)
@@ -302,13 +277,13 @@ func (m *module) extendBlobWithResource(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
+	a := argsOf(c)
 	var blob walrus.Blob
-	if err := objectArg(c, 1, &blob); err != nil {
-		return err
-	}
+	a.object(1, &blob)
 	var ext walrus.Storage
-	if err := objectArg(c, 2, &ext); err != nil {
-		return err
+	a.object(2, &ext)
+	if a.err != nil {
+		return a.err
 	}
 	// EResourceBounds: assert_certified_not_expired for an expired blob,
 	// extend_with_resource for an extension that does not end later.
@@ -334,17 +309,13 @@ func (m *module) extendBlob(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
+	a := argsOf(c)
 	var blob walrus.Blob
-	if err := objectArg(c, 1, &blob); err != nil {
-		return err
-	}
-	epochs, err := u32Arg(c, 2)
-	if err != nil {
-		return err
-	}
-	coin, err := coinArg(c, 3)
-	if err != nil {
-		return err
+	a.object(1, &blob)
+	epochs := a.u32(2)
+	coin := a.coin(3)
+	if a.err != nil {
+		return a.err
 	}
 	tx := m.txContext(c)
 	if err := contract.ExtendBlob(&tx.TxContext, s, &blob, epochs, coin); err != nil {
@@ -391,13 +362,11 @@ func (m *module) addSubsidy(c *exec.Call) error {
 	if err != nil {
 		return err
 	}
-	coin, err := coinArg(c, 1)
-	if err != nil {
-		return err
-	}
-	epochs, err := u32Arg(c, 2)
-	if err != nil {
-		return err
+	a := argsOf(c)
+	coin := a.coin(1)
+	epochs := a.u32(2)
+	if a.err != nil {
+		return a.err
 	}
 	if err := contract.AddSubsidy(s, *coin, epochs); err != nil {
 		return moveError(c, &m.ids, err, at{contract.ErrInvalidEpochsAhead, "add_subsidy"})
