@@ -170,18 +170,6 @@ func (a *args) blobID(i int) encoding.BlobID {
 	return v
 }
 
-func (a *args) bytes(i int) []byte {
-	v, err := bytesArg(a.c, i)
-	a.keep(err)
-	return v
-}
-
-func (a *args) str(i int) string {
-	v, err := stringArg(a.c, i)
-	a.keep(err)
-	return v
-}
-
 func (a *args) coin(i int) *contract.Coin {
 	v, err := coinArg(a.c, i)
 	a.keep(err)
