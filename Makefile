@@ -9,12 +9,12 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Packages with benchmarks; `make bench` runs them on one core for BENCHTIME each
 # (the issues' targets are per core) and prints one summary table.
-BENCH_PKGS ?= ./encoding/... ./internal/blake2bx
+BENCH_PKGS ?= ./encoding/... ./internal/blake2bx ./chain ./indexer ./coordinator ./coordinator/store ./node
 BENCHTIME ?= 1s
 
 # Fuzz targets as package:FuzzFunc, e.g. ./encoding:FuzzDecode; each runs
 # for FUZZTIME.
-FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4 ./chain/walrus:FuzzDecodeEvent ./chain/walrus:FuzzDecodeObject ./chain/messages:FuzzParseConfirmation ./chain/messages:FuzzCertificateBCS ./chain/keys:FuzzParseSuiPrivateKey ./chain/sui:FuzzDecodeTransaction ./chain/sui:FuzzParseTypeTag ./chain/sui:FuzzDecodeEffects ./chain/sui:FuzzDecodeObject ./chain/sui:FuzzDecodeCheckpoint ./chain/devnet/exec:FuzzExecute
+FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./encoding/quilt:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4 ./chain/walrus:FuzzDecodeEvent ./chain/walrus:FuzzDecodeObject ./chain/messages:FuzzParseConfirmation ./chain/messages:FuzzCertificateBCS ./chain/keys:FuzzParseSuiPrivateKey ./chain/sui:FuzzDecodeTransaction ./chain/sui:FuzzParseTypeTag ./chain/sui:FuzzDecodeEffects ./chain/sui:FuzzDecodeObject ./chain/sui:FuzzDecodeCheckpoint ./chain/devnet/exec:FuzzExecute ./node/api:FuzzParseQueries ./node/rest:FuzzDecodeRequest ./indexer/cursor:FuzzDecode ./indexer/feed:FuzzParseStart ./indexer/api:FuzzListParams ./coordinator/httpapi:FuzzParseRange ./coordinator/httpapi:FuzzPublisherQuery ./coordinator/httpapi:FuzzReadQueries ./coordinator/httpapi:FuzzJWT
 FUZZTIME ?= 30s
 
 .PHONY: all build test bench lint fuzz clean

@@ -1,12 +1,31 @@
-// Package chain is tusk's access to Walrus on Sui. It will hold the BCS types
-// of the Walrus Move objects and events; typed calls (reserve_space,
-// register_blob, certify_blob, extend, delete, stake, withdraw,
-// collect_commission, price votes, epoch calls) built with sui-go-sdk and
-// executed over Sui gRPC sui.rpc.v2; reads of the System and Staking objects
-// and of the committee; the checkpoint stream; and the Sui keystore (ed25519)
-// and storage-node BLS keys. It talks to a Sui full node or to the embedded
-// devnet (chain/devnet), which speaks the same wire protocol.
+// Package chain is tusk's access to Walrus on Sui, over gRPC sui.rpc.v2 with the
+// generated clients of github.com/block-vision/sui-go-sdk (pb/sui/rpc/v2). It talks to a
+// Sui full node or to the embedded devnet (chain/devnet), which speaks the same wire.
 //
-// Implemented so far: network presets (Config). The BCS types live in chain/walrus,
-// keys in chain/keys, signed messages and certificates in chain/messages.
+// Client (Dial) reads the Walrus deployment from the configured System and Staking
+// objects (package IDs, shared versions, the WAL type from system::reserve_space), and
+// offers:
+//
+//   - reads: SystemState, StakingState, Epoch, Committee (members sorted by node ID with
+//     their shards, keys and addresses), Prices, Capacity, Pool(s), Blob, BlobsOwnedBy,
+//     BlobAttributes, WALBalance, SUIBalance, LatestCheckpoint;
+//   - transactions: ReserveSpace, RegisterBlob (reserve_space and register_blob in one
+//     PTB, or an owned Storage reused; WAL split exactly from the signer's coins and the
+//     rest merged back), CertifyBlob, ExtendBlob, DeleteBlob, BurnBlob, InvalidateBlobID,
+//     SetBlobAttributes, RemoveBlobAttributes. Each is dry-run first (a Move abort costs no
+//     gas; the budget is the simulated cost plus a margin), signed with the ed25519 key
+//     under the transaction intent, executed, and its failure returned as an *AbortError
+//     (module, function, code, digest) that errors.Is matches against the Err* aborts;
+//   - the checkpoint stream: Checkpoints(from, handle) backfills by sequence number and
+//     follows the live subscription, resuming after any disconnect without a gap or a
+//     repeat; Checkpoint.WalrusEvents decodes the Walrus events in their total order.
+//
+// Transactions are built with chain/sui's ProgrammableBuilder rather than the SDK's
+// transaction package: the SDK's builder serializes some inputs with non-Sui BCS (see
+// ../../shared/spec/sui.md §4) and resolves objects over the deprecated JSON-RPC, while
+// chain/sui's builder produces exactly the bytes the devnet's strict decoder (the same
+// rules as a full node's) accepts. All network access goes through the SDK's gRPC stubs.
+//
+// The BCS types live in chain/walrus, Sui's wire types in chain/sui, keys in chain/keys,
+// signed messages and certificates in chain/messages; Config holds the network presets.
 package chain

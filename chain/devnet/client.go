@@ -23,6 +23,14 @@ type ClientConfig struct {
 	ActiveAddress string `yaml:"active_address"`
 	// WALCoinType is the WAL coin's type, <WAL package>::wal::WAL.
 	WALCoinType string `yaml:"wal_coin_type"`
+	// WALTreasury is the shared wal::wal::ProtectedTreasury, which the epoch change
+	// (staking::initiate_epoch_change_v2) burns through: Walrus's treasury_object.
+	WALTreasury string `yaml:"wal_treasury_object,omitempty"`
+	// NodePlainHTTP says the storage nodes serve plain HTTP (a local devnet's nodes run
+	// without TLS).
+	NodePlainHTTP bool `yaml:"node_plain_http,omitempty"`
+	// Publisher is the URL of the devnet's publisher and aggregator, if it runs one.
+	Publisher string `yaml:"publisher,omitempty"`
 }
 
 // Validate checks the configuration (chain.Config's rules, a keystore, well-formed
@@ -51,6 +59,7 @@ func (d *Devnet) ClientConfig(keystore string, active walrus.Address) ClientConf
 	cc.RPC = d.Endpoint()
 	cc.SystemObject = d.IDs().System.String()
 	cc.StakingObject = d.IDs().Staking.String()
+	cc.WALTreasury = d.IDs().Treasury.String()
 	if !active.IsZero() {
 		cc.ActiveAddress = active.String()
 	}

@@ -25,6 +25,12 @@ type Config struct {
 	// kept in milliseconds; zero means the time of creation. For an existing devnet zero
 	// means "whatever it was"; any other value must match.
 	GenesisTime time.Time `yaml:"genesis_time,omitempty"`
+	// DriveEpochs makes Run call voting_end and initiate_epoch_change_v2 when they are due
+	// (chain.EpochDriver, signing with a devnet key it funds from the faucet), for a devnet
+	// without storage nodes to drive its epochs. The nodes' epoch_sync_done stays theirs:
+	// without nodes an epoch change stays in EpochChangeSync. Nodes that drive epochs
+	// themselves may run alongside (only one call succeeds).
+	DriveEpochs bool `yaml:"drive_epochs,omitempty"`
 }
 
 // Grants are coins created at genesis, one coin per grant.

@@ -45,6 +45,8 @@ type Devnet struct {
 	log     *zap.Logger
 	gen     *genesisFile
 	created bool
+	// driveEpochs runs an epoch driver with Run (Config.DriveEpochs).
+	driveEpochs bool
 
 	state   *walrusmove.GenesisState
 	store   *exec.MemStore
@@ -72,6 +74,10 @@ type Devnet struct {
 	replay        *record // the record being replayed, nil when live
 	replayApplied bool
 	replayErr     error
+	run           run // the transaction being executed or simulated (clock.go)
+
+	// execMu serialises executions and simulations, so that each sees its own Clock.
+	execMu sync.Mutex
 
 	runMu   sync.Mutex
 	running bool
@@ -117,7 +123,7 @@ func Open(ctx context.Context, dir string, cfg Config, log *zap.Logger) (_ *Devn
 	if err != nil {
 		return nil, err
 	}
-	d := &Devnet{dir: dir, log: log.Named("devnet"), gen: gen, created: created, lock: lock}
+	d := &Devnet{dir: dir, log: log.Named("devnet"), gen: gen, created: created, lock: lock, driveEpochs: cfg.DriveEpochs}
 	if err := d.build(); err != nil {
 		return nil, err
 	}
@@ -222,8 +228,9 @@ func (d *Devnet) build() error {
 	d.clock.Store(int64(g.GenesisTimeMs))
 	d.lastTs = g.GenesisTimeMs
 	d.ledger = execrpc.NewExecLedger(d.store, execrpc.LedgerConfig{
-		GenesisTime: time.UnixMilli(int64(g.GenesisTimeMs)),
-		Now:         func() time.Time { return time.UnixMilli(d.clock.Load()) },
+		GenesisTime:       time.UnixMilli(int64(g.GenesisTimeMs)),
+		ReferenceGasPrice: g.ReferenceGasPrice,
+		Now:               func() time.Time { return time.UnixMilli(d.clock.Load()) },
 	})
 	d.inner = d.ledger.Store()
 	d.epoch, d.epochStart = g.SuiEpoch, g.GenesisTimeMs
@@ -235,7 +242,7 @@ func (d *Devnet) build() error {
 	})
 	d.faucet = st.Faucet(&d.capture)
 	d.srv, err = rpc.New(d.ledger, rpc.Config{}, d.log,
-		rpc.WithExecutor(execrpc.NewExecutor(d.ex, d.store)),
+		rpc.WithExecutor(clockedExecutor{d: d, inner: execrpc.NewExecutor(d.ex, d.store)}),
 		rpc.WithFunctionCatalog(execrpc.NewFunctionCatalog(d.reg, execrpc.CatalogOptions{TxContext: true})))
 	if err != nil {
 		return fmt.Errorf("devnet: %w", err)
@@ -341,7 +348,11 @@ func (d *Devnet) apply(ctx context.Context, r *record) error {
 type logStore struct{ d *Devnet }
 
 func (s logStore) Object(ctx context.Context, id walrus.ID) (*sui.Object, sui.ObjectRef, error) {
-	return s.d.inner.Object(ctx, id)
+	o, ref, err := s.d.inner.Object(ctx, id)
+	if err != nil || id != exec.ClockID {
+		return o, ref, err
+	}
+	return s.d.timedClock(o)
 }
 
 func (s logStore) Executed(ctx context.Context, digest sui.Digest) (*exec.Changes, error) {
@@ -371,7 +382,7 @@ func (s logStore) Apply(ctx context.Context, c *exec.Changes) error {
 	if d.w == nil {
 		return ErrClosed
 	}
-	ts := d.now()
+	ts := d.commitTimestamp()
 	rec := &record{TimestampMs: ts, Kind: opTransaction, Tx: txRecord{
 		Epoch: d.epoch, EpochStartMs: d.epochStart, EffectsDigest: c.Effects.Digest(),
 		TxBytes: c.Transaction, Signatures: c.Signatures,
@@ -379,7 +390,7 @@ func (s logStore) Apply(ctx context.Context, c *exec.Changes) error {
 	if err := d.w.append(rec); err != nil {
 		return err
 	}
-	d.lastTs = ts
+	d.lastTs = max(d.lastTs, ts) // a faucet record may have come between the Clock read and now
 	d.clock.Store(int64(ts))
 	if err := d.inner.Apply(applyCtx, c); err != nil {
 		// The log holds a transaction the ledger does not: stop taking operations, a
@@ -490,11 +501,15 @@ func (d *Devnet) Execute(ctx context.Context, txBytes []byte, signatures [][]byt
 	if closed {
 		return nil, ErrClosed
 	}
+	d.beginRun(false)
+	defer d.endRun()
 	return d.ex.Execute(ctx, txBytes, signatures)
 }
 
 // Simulate dry-runs a transaction; nothing is committed or logged.
 func (d *Devnet) Simulate(ctx context.Context, txBytes []byte) (*exec.Result, error) {
+	d.beginRun(true)
+	defer d.endRun()
 	return d.ex.Simulate(ctx, txBytes)
 }
 
@@ -570,7 +585,19 @@ func (d *Devnet) Run(ctx context.Context) error {
 	d.runMu.Unlock()
 	defer close(done)
 	defer cancel()
-	return d.srv.Serve(ctx, d.lis)
+	if !d.driveEpochs {
+		return d.srv.Serve(ctx, d.lis)
+	}
+	// The epoch driver talks to the server over gRPC; it stops with it.
+	driverDone := make(chan struct{})
+	go func() {
+		defer close(driverDone)
+		d.runEpochDriver(ctx)
+	}()
+	err := d.srv.Serve(ctx, d.lis)
+	cancel()
+	<-driverDone
+	return err
 }
 
 // Close stops Run if it is serving, and closes the log and releases the data

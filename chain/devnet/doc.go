@@ -47,8 +47,19 @@
 //
 // The client side (ClientConfig, WriteClientConfig, LoadClientConfig) is the
 // configuration `tusk devnet` writes for clients: the chain.Config devnet preset with the
-// endpoint and object IDs, the keystore path, the funded address and the WAL coin type.
+// endpoint and object IDs, the keystore path, the funded address, the WAL coin type and
+// the WAL treasury (for the epoch change).
 //
-// Not here yet: epoch changes (the executor stays in its genesis epoch and the Clock at
-// genesis time), storage nodes, publisher, aggregator and indexer.
+// # Time and epochs
+//
+// The Clock (0x6) follows wall time as on Sui: every transaction sees the timestamp of its
+// own record, which is its checkpoint's timestamp, and replay gives it that time again
+// (clock.go). Walrus epochs are driven by the staking calls (voting_end and
+// initiate_epoch_change_v2 when due by that Clock, epoch_sync_done by the nodes), with the
+// epoch duration of the genesis configuration (seconds are fine for tests). With
+// Config.DriveEpochs, Run also runs a chain.EpochDriver signing with EpochDriverKey
+// (funded from the faucet) so that a devnet without nodes moves to the next epoch on
+// time; the Sui epoch of the executor stays the genesis one.
+//
+// Not here: storage nodes, publisher, aggregator and indexer.
 package devnet

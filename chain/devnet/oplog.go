@@ -34,7 +34,8 @@ import (
 //	faucet  = owner:[32]u8  wal:u64  sui:u64  wal_coin:[32]u8  sui_coin:[32]u8
 //
 // seq numbers the records from 0. timestamp_ms is the chain time of the record: for a
-// transaction the timestamp of the checkpoint that holds it. epoch and epoch_start_ms are
+// transaction the timestamp of the checkpoint that holds it, which is also the time its
+// reads of the Clock (0x6) return (see clock.go). epoch and epoch_start_ms are
 // the executor's epoch inputs (TxContext epoch and epoch_timestamp_ms); effects_digest is
 // checked on replay. A faucet record's coins are the IDs minted (zero for an amount of
 // 0), also checked on replay.

@@ -230,3 +230,32 @@ func AggregatePublicKeys(pubs [][]byte) ([]byte, error) {
 	}
 	return agg.ToAffine().Compress(), nil
 }
+
+// UncompressedG1Size is the size of a Sui group_ops Element<UncompressedG1> (blst's
+// serialization of an affine G1 point); on-chain committee keys have this form.
+const UncompressedG1Size = 96
+
+// G1ToUncompressedG1 is sui::bls12381::g1_to_uncompressed_g1 of a 48-byte compressed G1
+// point (a BLS public key): the 96-byte uncompressed form the BlsCommittee stores.
+func G1ToUncompressedG1(compressed [BLSPublicKeySize]byte) ([]byte, error) {
+	p := new(blst.P1Affine).Uncompress(compressed[:])
+	if p == nil || !p.InG1() {
+		return nil, fmt.Errorf("%w: not a compressed G1 point", ErrInvalidKey)
+	}
+	return p.Serialize(), nil
+}
+
+// UncompressedG1ToG1 is sui::bls12381::uncompressed_g1_to_g1: the 48-byte compressed form
+// of a 96-byte uncompressed G1 point.
+func UncompressedG1ToG1(uncompressed []byte) ([BLSPublicKeySize]byte, error) {
+	var out [BLSPublicKeySize]byte
+	if len(uncompressed) != UncompressedG1Size {
+		return out, fmt.Errorf("%w: uncompressed G1 point of %d bytes, want %d", ErrInvalidKey, len(uncompressed), UncompressedG1Size)
+	}
+	p := new(blst.P1Affine).Deserialize(uncompressed)
+	if p == nil {
+		return out, fmt.Errorf("%w: not an uncompressed G1 point", ErrInvalidKey)
+	}
+	copy(out[:], p.Compress())
+	return out, nil
+}

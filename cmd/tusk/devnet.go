@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -19,6 +20,10 @@ import (
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/config"
+	"github.com/tuskstore/tusk/coordinator/httpapi"
+	"github.com/tuskstore/tusk/internal/devcluster"
+	"github.com/tuskstore/tusk/internal/pgserver"
 )
 
 // What `tusk devnet` gives its client key on the first start.
@@ -36,9 +41,14 @@ var devnetContext = func(ctx context.Context) context.Context { return ctx }
 
 func newDevnetCmd(a *app) *cobra.Command {
 	var (
-		dir  string
-		port int
+		dir           string
+		port          int
+		nodes, shards int
+		epoch         time.Duration
+		indexerAddr   string
+		publisherAddr string
 	)
+	def := devcluster.Default()
 	defaultPort := 9000
 	if _, p, err := net.SplitHostPort(devnet.Default().RPCAddr); err == nil {
 		if n, err := strconv.Atoi(p); err == nil {
@@ -47,14 +57,19 @@ func newDevnetCmd(a *app) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "devnet",
-		Short: "Run a local devnet: an embedded Sui with the Walrus Move API",
-		Long: "devnet runs, with no network, an embedded Sui chain with the Walrus storage contract, serving\n" +
-			"the Sui gRPC API (sui.rpc.v2) on 127.0.0.1:PORT. Its state lives in DIR and survives restarts:\n" +
-			"running devnet again on the same DIR resumes it.\n\n" +
-			"On the first start it creates a client key (DIR/" + clientKeystore + "), funds it with 1000 WAL and\n" +
-			"100 SUI, and at every start it writes the client configuration DIR/" + clientConfig + " (endpoint,\n" +
+		Short: "Run a whole Walrus network on this machine: chain, storage nodes, publisher, aggregator, indexer",
+		Long: "devnet runs, with no network, an embedded Sui chain with the Walrus contract (the Sui gRPC\n" +
+			"API on 127.0.0.1:PORT), the storage nodes registered and staked at genesis (each with its own\n" +
+			"store, keys and port), and the indexer with its explorer API and event feed on Postgres\n" +
+			"($DATABASE_URL; otherwise the local server on 127.0.0.1:5432, creating the database; otherwise a\n" +
+			"server of its own from the PostgreSQL binaries). Its state lives in DIR and survives restarts:\n" +
+			"running devnet again on the same DIR resumes it with every blob intact.\n\n" +
+			"On the first start it creates a client key (DIR/" + clientKeystore + ") and funds it with 1000 WAL\n" +
+			"and 100 SUI; at every start it writes the client configuration DIR/" + clientConfig + " (endpoint,\n" +
 			"System and Staking objects, keystore, WAL coin type). It runs until interrupted (Ctrl-C).\n\n" +
-			"Storage nodes, the publisher, the aggregator and the indexer are not part of it yet.",
+			"--config FILE sets the genesis of a new devnet (YAML: genesis.n_shards, genesis.epoch_duration,\n" +
+			"genesis.wal_supply, genesis.storage_price, genesis.write_price, genesis.capacity); the nodes\n" +
+			"are --nodes devnet nodes. Reopening a devnet with another genesis fails.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if port < 0 || port > 65535 {
@@ -75,13 +90,37 @@ func newDevnetCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer func() { _ = log.Sync() }()
-			log.Debug("devnet requested", zap.String("dir", dir), zap.Int("port", port))
-			return runDevnet(devnetContext(cmd.Context()), dir, port, log, cmd.OutOrStdout())
+			cfg := devcluster.Default()
+			cfg.Dir, cfg.Nodes, cfg.Shards, cfg.EpochDuration, cfg.IndexerAddr, cfg.Log = dir, nodes, shards, epoch, indexerAddr, log
+			if _, _, err := net.SplitHostPort(publisherAddr); err != nil {
+				return &usageError{cmd: cmd, err: fmt.Errorf("--publisher-addr: want host:port, got %q", publisherAddr)}
+			}
+			cfg.RPCAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+			if a.configPath != "" {
+				dc := devnet.Default()
+				if err := config.Load(a.configPath, &dc, "TUSK_DEVNET"); err != nil {
+					return fmt.Errorf("devnet: %w", err)
+				}
+				cfg.Genesis = &dc.Genesis
+				if !cmd.Flags().Changed("port") {
+					cfg.RPCAddr = dc.RPCAddr
+				}
+			}
+			if err := cfg.Validate(); err != nil {
+				return &usageError{cmd: cmd, err: fmt.Errorf("devnet: %w", err)}
+			}
+			log.Debug("devnet requested", zap.String("dir", dir), zap.String("rpc", cfg.RPCAddr))
+			return runDevnet(devnetContext(cmd.Context()), cfg, publisherAddr, log, cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "data directory (default $XDG_DATA_HOME/tusk/devnet or ~/.local/share/tusk/devnet)")
 	f.IntVar(&port, "port", defaultPort, "gRPC port on 127.0.0.1 (0 picks a free one)")
+	f.IntVar(&nodes, "nodes", def.Nodes, "number of storage nodes of a new devnet")
+	f.IntVar(&shards, "shards", def.Shards, "number of shards of a new devnet")
+	f.DurationVar(&epoch, "epoch-duration", def.EpochDuration, "epoch duration of a new devnet")
+	f.StringVar(&indexerAddr, "indexer-addr", "127.0.0.1:31416", "address of the indexer's explorer API and event feed")
+	f.StringVar(&publisherAddr, "publisher-addr", httpapi.Default().Bind, "address of the publisher and aggregator (the Walrus HTTP API)")
 	return cmd
 }
 
@@ -97,41 +136,67 @@ func defaultDevnetDir() (string, error) {
 	return filepath.Join(home, ".local", "share", "tusk", "devnet"), nil
 }
 
-// runDevnet opens (or creates) the devnet in dir, sets up the client, prints what a
-// client needs and serves until ctx is done.
-func runDevnet(ctx context.Context, dir string, port int, log *zap.Logger, out io.Writer) (err error) {
-	cfg := devnet.Default()
-	host, _, err := net.SplitHostPort(cfg.RPCAddr)
-	if err != nil {
-		return fmt.Errorf("devnet: default address %q: %w", cfg.RPCAddr, err)
-	}
-	cfg.RPCAddr = net.JoinHostPort(host, strconv.Itoa(port))
-	d, err := devnet.Open(ctx, dir, cfg, log)
+// runDevnet starts (or resumes) the cluster in cfg.Dir, sets up the client, prints what
+// a user needs and serves until ctx is done.
+func runDevnet(ctx context.Context, cfg devcluster.Config, publisherAddr string, log *zap.Logger, out io.Writer) (err error) {
+	cl, err := devcluster.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := d.Close(); cerr != nil && err == nil {
+	var stopDB func() error
+	defer func() { // the cluster (and its indexer) first, then its database
+		if cerr := cl.Close(); cerr != nil && err == nil {
 			err = cerr
 		}
+		if stopDB != nil {
+			if serr := stopDB(); serr != nil && err == nil {
+				err = serr
+			}
+		}
 	}()
+	d := cl.Devnet()
+	dbURL, stopDB, err := devnetDatabase(ctx, cfg.Dir, d.ChainID(), log)
+	if err != nil {
+		return err
+	}
+	if err := cl.StartIndexer(ctx, dbURL); err != nil {
+		return err
+	}
 
+	dir := cfg.Dir
 	keystore := filepath.Join(dir, clientKeystore)
 	key, created, err := clientKey(keystore)
 	if err != nil {
 		return err
 	}
 	owner := walrus.Address(key.Address())
-	if d.Created() || created {
+	if cl.Created() || created {
 		if _, err := d.Faucet(ctx, owner, devnetFundWAL, devnetFundSUI); err != nil {
 			return fmt.Errorf("devnet: funding the client key: %w", err)
 		}
 		log.Info("funded the client key", zap.Stringer("address", owner),
 			zap.Uint64("wal", devnetFundWAL/contract.FrostPerWAL), zap.Uint64("sui", devnetFundSUI/mistPerSUI))
 	}
-	ccPath := filepath.Join(dir, clientConfig)
-	if err := devnet.WriteClientConfig(ccPath, d.ClientConfig(keystore, owner)); err != nil {
+	if err := cl.StartPublisher(ctx, key, publisherAddr); err != nil {
 		return err
+	}
+	cc := d.ClientConfig(keystore, owner)
+	cc.NodePlainHTTP = true
+	cc.Publisher = "http://" + cl.PublisherAddr()
+	ccPath := filepath.Join(dir, clientConfig)
+	if err := devnet.WriteClientConfig(ccPath, cc); err != nil {
+		return err
+	}
+	// The CLI's default: `tusk store` and the rest work with no flags.
+	userCC, err := userClientConfig()
+	if err == nil {
+		if err = os.MkdirAll(filepath.Dir(userCC), 0o700); err == nil {
+			err = devnet.WriteClientConfig(userCC, cc)
+		}
+	}
+	if err != nil {
+		log.Warn("could not install the client configuration as the CLI's default", zap.Error(err))
+		userCC = "(not installed: " + err.Error() + ")"
 	}
 
 	walBal, err := d.Store().CoinBalance(ctx, owner, d.IDs().WALType())
@@ -143,15 +208,15 @@ func runDevnet(ctx context.Context, dir string, port int, log *zap.Logger, out i
 		return fmt.Errorf("devnet: %w", err)
 	}
 	state := "created"
-	if !d.Created() {
+	if !cl.Created() {
 		state = fmt.Sprintf("resumed, %d operations replayed", d.Records())
 		if d.Records() == 1 {
 			state = "resumed, 1 operation replayed"
 		}
 	}
 	ids := d.IDs()
-	fmt.Fprintf(out, "tusk devnet: embedded Sui with the Walrus Move API (%s)\n", state)
-	for _, line := range [][2]string{
+	fmt.Fprintf(out, "tusk devnet: a Walrus network on this machine (%s)\n", state)
+	lines := [][2]string{
 		{"data dir", dir},
 		{"gRPC endpoint", d.Endpoint()},
 		{"chain ID", d.ChainID().String()},
@@ -159,19 +224,33 @@ func runDevnet(ctx context.Context, dir string, port int, log *zap.Logger, out i
 		{"system object", ids.System.String()},
 		{"staking object", ids.Staking.String()},
 		{"WAL coin type", ids.WALType().String()},
-		{"client address", owner.String()},
-		{"client balance", fmt.Sprintf("%s WAL, %s SUI", decimal(walBal, contract.FrostPerWAL), decimal(suiBal, mistPerSUI))},
-		{"keystore", keystore},
-		{"client config", ccPath},
-	} {
+		{"shards", strconv.Itoa(int(cl.Genesis().NShards))},
+	}
+	for i := 0; i < cl.Nodes(); i++ {
+		lines = append(lines, [2]string{fmt.Sprintf("node %d", i), "http://" + cl.NodeAddress(i) + " (node ID " + cl.NodeID(i).String() + ")"})
+	}
+	lines = append(lines,
+		[2]string{"publisher", "http://" + cl.PublisherAddr() + "/v1/blobs (PUT; GET /v1/blobs/{id} reads)"},
+		[2]string{"indexer", "http://" + cl.IndexerAddr() + "/v1/summary"},
+		[2]string{"event feed", "http://" + cl.IndexerAddr() + "/v1/feed"},
+		[2]string{"database", pgserver.Redact(dbURL)},
+		[2]string{"client address", owner.String()},
+		[2]string{"client balance", fmt.Sprintf("%s WAL, %s SUI", decimal(walBal, contract.FrostPerWAL), decimal(suiBal, mistPerSUI))},
+		[2]string{"keystore", keystore},
+		[2]string{"client config", ccPath},
+		[2]string{"CLI default", userCC},
+	)
+	for _, line := range lines {
 		fmt.Fprintf(out, "  %-15s %s\n", line[0]+":", line[1])
 	}
 	fmt.Fprintln(out, "Serving until interrupted (Ctrl-C).")
 
-	if err := d.Run(ctx); err != nil {
-		return err
+	select {
+	case <-ctx.Done():
+	case err := <-cl.Errors():
+		return fmt.Errorf("devnet: %w", err)
 	}
-	log.Info("devnet stopped", zap.String("dir", dir))
+	log.Info("devnet stopping", zap.String("dir", dir))
 	return nil
 }
 

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,9 +17,13 @@ import (
 	"github.com/block-vision/sui-go-sdk/common/grpcconn"
 	v2 "github.com/block-vision/sui-go-sdk/pb/sui/rpc/v2"
 
+	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
 	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/internal/pgtest"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
 type syncBuffer struct {
@@ -47,6 +54,12 @@ type runningDevnet struct {
 // and waits for it to print its client config line.
 func startDevnet(t *testing.T, args ...string) *runningDevnet {
 	t.Helper()
+	// The indexer's database is the test's, and its API on a free port.
+	t.Setenv("DATABASE_URL", pgtest.URL(t))
+	if os.Getenv("XDG_CONFIG_HOME") == "" || !strings.HasPrefix(os.Getenv("XDG_CONFIG_HOME"), os.TempDir()) {
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the CLI default goes there, not to the user's
+	}
+	args = append(args, "--indexer-addr", "127.0.0.1:0", "--publisher-addr", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	saved := devnetContext
 	devnetContext = func(parent context.Context) context.Context {
@@ -130,6 +143,22 @@ func TestDevnetCommand(t *testing.T) {
 		t.Errorf("chain ID %q, printed %q", info.GetChainId(), field(t, out, "chain ID"))
 	}
 
+	// The indexer and every storage node answer.
+	for _, name := range []string{"indexer", "node 0", "node 3"} {
+		url := strings.Fields(field(t, out, name))[0]
+		if name != "indexer" {
+			url += "/v1/health"
+		}
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s", name, resp.Status)
+		}
+	}
+
 	// The client config and the keystore.
 	cc, err := devnet.LoadClientConfig(filepath.Join(dir, "client.yaml"))
 	if err != nil {
@@ -182,8 +211,8 @@ func TestDevnetCommandErrors(t *testing.T) {
 		{[]string{"devnet", "--port", "-1"}, exitUsage, "--port: must be in 0..65535"},
 		{[]string{"devnet", "--port", "abc"}, exitUsage, "invalid argument"},
 		{[]string{"devnet", "--dir", ""}, exitUsage, "--dir: must not be empty"},
-		{[]string{"devnet", "--dir", file, "--port", "0"}, exitError, "tusk: devnet: data directory: "},
-		{[]string{"devnet", "--dir", filepath.Join(file, "sub"), "--port", "0"}, exitError, "tusk: devnet: data directory: "},
+		{[]string{"devnet", "--dir", file, "--port", "0"}, exitError, "data directory: "},
+		{[]string{"devnet", "--dir", filepath.Join(file, "sub"), "--port", "0"}, exitError, "data directory: "},
 	} {
 		code, out, errOut := runTusk(t, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" {
@@ -232,6 +261,136 @@ func TestDecimal(t *testing.T) {
 	}{{0, 1000, "0"}, {1500, 1000, "1.5"}, {1001, 1000, "1.001"}, {42, 1, "42"}, {100_000_000_001, 1_000_000_000, "100.000000001"}} {
 		if got := decimal(tc.v, tc.unit); got != tc.want {
 			t.Errorf("decimal(%d, %d) = %q, want %q", tc.v, tc.unit, got, tc.want)
+		}
+	}
+}
+
+// TestDevnetGenesisConfig starts a devnet whose genesis comes from --config and reads
+// it back through the chain client; a config that does not validate is refused with
+// the field's name.
+func TestDevnetGenesisConfig(t *testing.T) {
+	tmp := t.TempDir()
+	cfgPath := filepath.Join(tmp, "devnet.yaml")
+	if err := os.WriteFile(cfgPath, []byte("genesis:\n  n_shards: 20\n  storage_price: 7\n  write_price: 3\n  epoch_duration: 30s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "devnet")
+	r := startDevnet(t, "devnet", "--config", cfgPath, "--dir", dir, "--port", "0")
+	cc, err := devnet.LoadClientConfig(filepath.Join(dir, "client.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := chain.Dial(ctx, cc.Config, chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	com, err := c.Committee(ctx)
+	if err != nil || com.NShards != 20 || len(com.Members) != 4 {
+		t.Fatalf("committee %+v, %v", com, err)
+	}
+	prices, err := c.Prices(ctx)
+	if err != nil || prices.StoragePerUnitEpoch != 7 || prices.WritePerUnit != 3 {
+		t.Errorf("prices %+v, %v", prices, err)
+	}
+	st, err := c.StakingState(ctx)
+	if err != nil || st.Inner.EpochDuration != 30_000 {
+		t.Errorf("epoch duration %d ms, %v", st.Inner.EpochDuration, err)
+	}
+	r.stop(t)
+
+	bad := filepath.Join(tmp, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("genesis:\n  n_shards: 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runTusk(t, "devnet", "--config", bad, "--dir", filepath.Join(tmp, "other"), "--port", "0")
+	if code != exitError || !strings.Contains(errOut, "genesis.n_shards") {
+		t.Errorf("bad genesis: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestQuickstart follows the README: `tusk devnet`, then `tusk store` and `tusk read`
+// with no flags (the devnet installed the CLI's default config), the same through the
+// publisher's HTTP API as curl would, and the blob visible in the indexer's API.
+func TestQuickstart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "devnet")
+	r := startDevnet(t, "devnet", "--dir", dir, "--port", "0")
+	defer r.stop(t)
+	out := r.stdout.String()
+
+	data := bytes.Repeat([]byte("hello walrus "), 5000)
+	file := filepath.Join(t.TempDir(), "hello.txt")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stored []struct {
+		BlobStoreResult struct {
+			NewlyCreated *struct {
+				BlobObject struct {
+					BlobID string `json:"blobId"`
+				} `json:"blobObject"`
+			} `json:"newlyCreated"`
+		} `json:"blobStoreResult"`
+	}
+	res := mustRun(t, "store", file, "--json")
+	if err := json.Unmarshal([]byte(res), &stored); err != nil || len(stored) != 1 || stored[0].BlobStoreResult.NewlyCreated == nil {
+		t.Fatalf("store: %s (%v)", res, err)
+	}
+	id := stored[0].BlobStoreResult.NewlyCreated.BlobObject.BlobID
+	if got := mustRun(t, "read", id); got != string(data) {
+		t.Fatalf("read: %d bytes, want %d", len(got), len(data))
+	}
+
+	// curl -X PUT --data-binary @file $PUBLISHER/v1/blobs; curl $AGGREGATOR/v1/blobs/$ID
+	publisher := strings.Fields(field(t, out, "publisher"))[0]
+	base := strings.TrimSuffix(publisher, "/v1/blobs")
+	req, _ := http.NewRequest(http.MethodPut, base+"/v1/blobs?epochs=2", bytes.NewReader([]byte("via http")))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var put struct {
+		NewlyCreated *struct {
+			BlobObject struct {
+				BlobID string `json:"blobId"`
+			} `json:"blobObject"`
+		} `json:"newlyCreated"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&put)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || put.NewlyCreated == nil {
+		t.Fatalf("PUT /v1/blobs: %s %+v %v", resp.Status, put, err)
+	}
+	resp, err = http.Get(base + "/v1/blobs/" + put.NewlyCreated.BlobObject.BlobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "via http" {
+		t.Fatalf("GET /v1/blobs: %s %q", resp.Status, body)
+	}
+
+	// The indexer has both blobs as certified.
+	indexer := strings.TrimSuffix(strings.Fields(field(t, out, "indexer"))[0], "/v1/summary")
+	for _, blobID := range []string{id, put.NewlyCreated.BlobObject.BlobID} {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, err := http.Get(indexer + "/v1/blobs/" + blobID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(`"certified_epoch":`)) && !bytes.Contains(body, []byte(`"certified_epoch":null`)) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("indexer never showed %s certified: %s %s", blobID, resp.Status, body)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
+	"github.com/tuskstore/tusk/coordinator/httpapi"
 	"github.com/tuskstore/tusk/internal/lifecycle"
 	"github.com/tuskstore/tusk/internal/logging"
 )
@@ -116,7 +117,21 @@ func newRootCmd(a *app) *cobra.Command {
 	root.AddCommand(
 		newBlobIDCmd(),
 		newDevnetCmd(a),
+		newIndexerCmd(a),
+		newMigrateCmd(a),
+		newNodeCmd(a),
 		newVersionCmd(),
+		newStoreCmd(a),
+		newReadCmd(a),
+		newBlobStatusCmd(a),
+		newDeleteCmd(a),
+		newExtendCmd(a),
+		newInfoCmd(a),
+		newStoreQuiltCmd(a),
+		newReadQuiltCmd(a),
+		newDaemonCmd(a, httpapi.ModePublisher),
+		newDaemonCmd(a, httpapi.ModeAggregator),
+		newDaemonCmd(a, httpapi.ModeDaemon),
 	)
 	// ------------------------------------------------------------------
 

@@ -19,9 +19,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,8 +28,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tuskstore/tusk/internal/pgserver"
 )
 
 const (
@@ -69,7 +68,7 @@ func Main(m *testing.M) {
 // it. The database is dropped, connections and all, when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout+pingTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), pgserver.StartTimeout+pingTimeout)
 	defer cancel()
 	admin, err := shared.adminURL(ctx, configuredURL())
 	if err != nil {
@@ -143,7 +142,7 @@ type harness struct {
 	mu       sync.Mutex
 	resolved map[string]resolution // by configured URL
 	started  bool                  // a throwaway server was tried
-	cluster  *cluster
+	cluster  *pgserver.Server
 	startErr error
 }
 
@@ -153,7 +152,7 @@ type resolution struct {
 }
 
 func newHarness() *harness {
-	return &harness{findBin: findBinDir, resolved: map[string]resolution{}}
+	return &harness{findBin: pgserver.FindBinDir, resolved: map[string]resolution{}}
 }
 
 // adminURL returns the URL of a server to create test databases on: the
@@ -166,7 +165,7 @@ func (h *harness) adminURL(ctx context.Context, configured string) (string, erro
 	if r, ok := h.resolved[configured]; ok {
 		return r.url, r.err
 	}
-	connErr := ping(ctx, configured, pingTimeout)
+	connErr := pgserver.Ping(ctx, configured, pingTimeout)
 	if connErr == nil {
 		h.resolved[configured] = resolution{url: configured}
 		return configured, nil
@@ -177,18 +176,18 @@ func (h *harness) adminURL(ctx context.Context, configured string) (string, erro
 	}
 	r := resolution{err: &NoServerError{URL: redact(configured), ConnectErr: connErr, StartErr: h.startErr}}
 	if h.startErr == nil {
-		r = resolution{url: h.cluster.url}
+		r = resolution{url: h.cluster.URL}
 	}
 	h.resolved[configured] = r
 	return r.url, r.err
 }
 
-func (h *harness) startCluster(ctx context.Context) (*cluster, error) {
+func (h *harness) startCluster(ctx context.Context) (*pgserver.Server, error) {
 	dir, err := h.findBin()
 	if err != nil {
 		return nil, err
 	}
-	return startCluster(ctx, dir)
+	return pgserver.StartThrowaway(ctx, dir)
 }
 
 // close stops the throwaway server, if there is one.
@@ -203,66 +202,19 @@ func (h *harness) close() error {
 	if c == nil {
 		return nil
 	}
-	return c.stop()
-}
-
-func ping(ctx context.Context, connString string, timeout time.Duration) error {
-	cfg, err := pgx.ParseConfig(connString)
-	if err != nil {
-		return fmt.Errorf("bad connection string: %w", err)
-	}
-	cfg.ConnectTimeout = timeout
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	return conn.Ping(ctx)
+	return c.Stop()
 }
 
 func createDatabase(admin, name string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return "", fmt.Errorf("connect to %s: %w", redact(admin), err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", fmt.Errorf("create database %s on %s: %w", name, redact(admin), err)
-	}
-	return withDatabase(admin, name)
+	return pgserver.CreateDatabase(ctx, admin, name)
 }
 
 func dropDatabase(admin, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return fmt.Errorf("drop database %s: connect to %s: %w", name, redact(admin), err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		return fmt.Errorf("drop database %s: %w", name, err)
-	}
-	return nil
-}
-
-// withDatabase returns connString pointing at database name instead.
-func withDatabase(connString, name string) (string, error) {
-	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
-		u, err := url.Parse(connString)
-		if err != nil {
-			return "", fmt.Errorf("parse %s: %w", redact(connString), err)
-		}
-		u.Path = "/" + name
-		u.RawPath = ""
-		return u.String(), nil
-	}
-	// keyword=value form: a later keyword overrides an earlier one.
-	return connString + " dbname=" + name, nil
+	return pgserver.DropDatabase(ctx, admin, name)
 }
 
 var notIdent = regexp.MustCompile(`[^a-z0-9_]+`)
@@ -284,15 +236,4 @@ func databaseName(testName string) string {
 	return strings.TrimRight(name, "_") + suffix
 }
 
-// redact hides the password of a URL.
-func redact(connString string) string {
-	if u, err := url.Parse(connString); err == nil && u.Scheme != "" {
-		return u.Redacted()
-	}
-	if strings.Contains(connString, "password") {
-		return "(keyword/value connection string)"
-	}
-	return connString
-}
-
-var errNoBinaries = errors.New("no PostgreSQL server binaries (initdb, postgres) on PATH or under /usr/lib/postgresql/*/bin")
+func redact(connString string) string { return pgserver.Redact(connString) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tuskstore/tusk/internal/pgserver"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -124,18 +127,19 @@ func TestParallelUse(t *testing.T) {
 // deadURL points at a port on which nothing listens.
 func deadURL(t *testing.T) string {
 	t.Helper()
-	port, err := freePort()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", port)
+	defer l.Close()
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", l.Addr().(*net.TCPAddr).Port)
 }
 
 // TestFallbackStartsThrowawayServer exercises the path taken when the
 // configured server does not answer: a server is started from the local
 // binaries, used, and stopped with its directory removed.
 func TestFallbackStartsThrowawayServer(t *testing.T) {
-	if _, err := findBinDir(); err != nil {
+	if _, err := pgserver.FindBinDir(); err != nil {
 		t.Fatalf("this test needs the PostgreSQL server binaries: %v", err)
 	}
 	h := newHarness()
@@ -163,7 +167,7 @@ func TestFallbackStartsThrowawayServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmpDir := filepath.Dir(dataDir)
-	if !strings.HasPrefix(filepath.Base(tmpDir), fmt.Sprintf("%s%d-", dirPrefix, os.Getpid())) {
+	if !strings.HasPrefix(filepath.Base(tmpDir), fmt.Sprintf("tusk-pgtest-%d-", os.Getpid())) {
 		t.Fatalf("data directory %s is not a throwaway one of this process", dataDir)
 	}
 
@@ -173,7 +177,7 @@ func TestFallbackStartsThrowawayServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ping(ctx, dbURL, 5*time.Second); err != nil {
+	if err := pgserver.Ping(ctx, dbURL, 5*time.Second); err != nil {
 		t.Fatalf("ping the new database: %v", err)
 	}
 	if err := dropDatabase(admin, name); err != nil {
@@ -184,7 +188,7 @@ func TestFallbackStartsThrowawayServer(t *testing.T) {
 	if err := h.close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	if err := ping(ctx, admin, time.Second); err == nil {
+	if err := pgserver.Ping(ctx, admin, time.Second); err == nil {
 		t.Error("the throwaway server still answers after close")
 	}
 	if _, err := os.Stat(tmpDir); !errors.Is(err, os.ErrNotExist) {
@@ -194,7 +198,7 @@ func TestFallbackStartsThrowawayServer(t *testing.T) {
 
 func TestNoServerNoBinariesSaysHowToFix(t *testing.T) {
 	h := newHarness()
-	h.findBin = func() (string, error) { return "", errNoBinaries }
+	h.findBin = func() (string, error) { return "", pgserver.ErrNoBinaries }
 	dead := deadURL(t)
 	dead = strings.Replace(dead, "postgres@", "postgres:secret@", 1)
 	_, err := h.adminURL(context.Background(), dead)
@@ -202,7 +206,7 @@ func TestNoServerNoBinariesSaysHowToFix(t *testing.T) {
 	if !errors.As(err, &nse) {
 		t.Fatalf("adminURL = %v, want a NoServerError", err)
 	}
-	if !errors.Is(err, errNoBinaries) {
+	if !errors.Is(err, pgserver.ErrNoBinaries) {
 		t.Errorf("error does not carry the start failure: %v", err)
 	}
 	msg := err.Error()
@@ -216,7 +220,7 @@ func TestNoServerNoBinariesSaysHowToFix(t *testing.T) {
 	}
 	// The outcome is remembered: no second wait, no second start attempt.
 	calls := 0
-	h.findBin = func() (string, error) { calls++; return "", errNoBinaries }
+	h.findBin = func() (string, error) { calls++; return "", pgserver.ErrNoBinaries }
 	if _, err2 := h.adminURL(context.Background(), dead); err2 == nil || calls != 0 {
 		t.Errorf("second call: err %v, start attempts %d; want the remembered error", err2, calls)
 	}
@@ -242,7 +246,7 @@ func TestURLFailsLoudlyWithoutServer(t *testing.T) {
 	saved := shared
 	t.Cleanup(func() { shared = saved })
 	shared = newHarness()
-	shared.findBin = func() (string, error) { return "", errNoBinaries }
+	shared.findBin = func() (string, error) { return "", pgserver.ErrNoBinaries }
 	t.Setenv(EnvURL, deadURL(t))
 
 	fake := &fatalTB{TB: t}
@@ -286,12 +290,12 @@ func TestWithDatabase(t *testing.T) {
 		{"postgresql://h/other", "postgresql://h/db1"},
 		{"host=/tmp port=5433 dbname=postgres", "host=/tmp port=5433 dbname=postgres dbname=db1"},
 	} {
-		got, err := withDatabase(tt.in, "db1")
+		got, err := pgserver.WithDatabase(tt.in, "db1")
 		if err != nil || got != tt.want {
-			t.Errorf("withDatabase(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("pgserver.WithDatabase(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 		if cfg, err := pgx.ParseConfig(got); err != nil || cfg.Database != "db1" {
-			t.Errorf("withDatabase(%q) = %q does not parse to database db1: %v", tt.in, got, err)
+			t.Errorf("pgserver.WithDatabase(%q) = %q does not parse to database db1: %v", tt.in, got, err)
 		}
 	}
 }

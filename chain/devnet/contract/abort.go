@@ -13,6 +13,9 @@ type Abort struct {
 	Code   uint64 // the abort code, the value of the error constant
 	Name   string // the error constant's name: "EInvalidShardAssignment"
 	Detail string // what was wrong, for people; not part of the identity
+	// Function is the Move function holding the assert!, when the port knows it and the
+	// constant is asserted in several functions ("" otherwise); not part of the identity.
+	Function string
 }
 
 func (a *Abort) Error() string {
@@ -34,6 +37,13 @@ func (a *Abort) with(format string, args ...any) *Abort {
 	c := *a
 	c.Detail = fmt.Sprintf(format, args...)
 	return &c
+}
+
+// in returns a copy of a raised in the Move function fn, carrying detail.
+func (a *Abort) in(fn, format string, args ...any) *Abort {
+	c := a.with(format, args...)
+	c.Function = fn
+	return c
 }
 
 // ErrArithmetic is wrapped by the errors that stand for a Move arithmetic error (an

@@ -16,33 +16,17 @@ import (
 // This file is bls_aggregate.move (the BLS committee and certificate verification) and
 // the parts of messages.move that read certified messages.
 
-// UncompressedG1Size is the size of a Sui group_ops Element<UncompressedG1> (blst's
-// serialization of an affine G1 point); on-chain committee keys have this form.
-const UncompressedG1Size = 96
+// UncompressedG1Size is keys.UncompressedG1Size.
+const UncompressedG1Size = keys.UncompressedG1Size
 
-// G1ToUncompressedG1 is sui::bls12381::g1_to_uncompressed_g1 of a 48-byte compressed G1
-// point (a BLS public key): the 96-byte uncompressed form the BlsCommittee stores.
+// G1ToUncompressedG1 is sui::bls12381::g1_to_uncompressed_g1 (keys.G1ToUncompressedG1).
 func G1ToUncompressedG1(compressed [keys.BLSPublicKeySize]byte) ([]byte, error) {
-	p := new(blst.P1Affine).Uncompress(compressed[:])
-	if p == nil || !p.InG1() {
-		return nil, fmt.Errorf("%w: not a compressed G1 point", keys.ErrInvalidKey)
-	}
-	return p.Serialize(), nil
+	return keys.G1ToUncompressedG1(compressed)
 }
 
-// UncompressedG1ToG1 is sui::bls12381::uncompressed_g1_to_g1: the 48-byte compressed form
-// of a 96-byte uncompressed G1 point.
+// UncompressedG1ToG1 is sui::bls12381::uncompressed_g1_to_g1 (keys.UncompressedG1ToG1).
 func UncompressedG1ToG1(uncompressed []byte) ([keys.BLSPublicKeySize]byte, error) {
-	var out [keys.BLSPublicKeySize]byte
-	if len(uncompressed) != UncompressedG1Size {
-		return out, fmt.Errorf("%w: uncompressed G1 point of %d bytes, want %d", keys.ErrInvalidKey, len(uncompressed), UncompressedG1Size)
-	}
-	p := new(blst.P1Affine).Deserialize(uncompressed)
-	if p == nil {
-		return out, fmt.Errorf("%w: not an uncompressed G1 point", keys.ErrInvalidKey)
-	}
-	copy(out[:], p.Compress())
-	return out, nil
+	return keys.UncompressedG1ToG1(uncompressed)
 }
 
 // uncompressedG1Sum is sui::bls12381::uncompressed_g1_sum followed by

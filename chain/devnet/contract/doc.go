@@ -43,7 +43,27 @@
 //     chain/messages, the on-chain uncompressed keys converted with blst), and the
 //     certified-message readers with Move's sui::bcs aborts.
 //
+// And the staking half (staking.move over staking_inner.move, staking_pool.move,
+// staked_wal.move, pending_values.move, exchange_rate.move, auth.move), on a
+// StakingState (the Staking, its inner state, active set and next-epoch keys, and its
+// pools through the Pools interface; MemPools and MemRates are in-memory versions):
+//
+//   - staking_inner.go: RegisterCandidate (with the proof-of-possession check),
+//     StakeWithPool, RequestWithdrawStake, WithdrawStake, TryJoinActiveSet,
+//     SetNextCommission, CollectCommission (Authenticated: sender or object),
+//     SetCommissionReceiver, SetGovernanceAuthorized, SetVote (storage price, write price,
+//     capacity), QuorumAbove, QuorumBelow, RecalculatePrices, UpdatePrices,
+//     SetNextPublicKey, SetName, SetNetworkAddress, SetNetworkPublicKey,
+//     CalculateRewards, CanWithdrawStakedWalEarly, SplitStakedWal, JoinStakedWal;
+//   - staking_epoch.go: VotingEnd (committee selection and capacity), NextBlsCommittee,
+//     InitiateEpochChangeV2 (3% burn, system::advance_epoch's rewards, the pools'
+//     advance with commission and exchange rates, update_prices), EpochSyncDone, and the
+//     deadlines VotingEndAt and EpochChangeAt;
+//   - staking_pool.go: the pool's stake, withdrawals, epoch advance, commission and
+//     exchange-rate functions; pending_values.go: PendingValues and PoolExchangeRate.
+//
 // A Move abort is returned as an *Abort (compare with errors.Is against the Err*
 // values), a Move arithmetic error (overflow, underflow, division by zero) as an error
-// wrapping ErrArithmetic. Functions that fail change nothing.
+// wrapping ErrArithmetic. Functions that fail change nothing, except the staking ones
+// (see StakingState).
 package contract

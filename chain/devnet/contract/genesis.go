@@ -187,6 +187,21 @@ func DevnetNodeKeys(index int) (*keys.BLSKey, *keys.NetworkKey) {
 	return bls, network
 }
 
+// DevnetNodeOwnerKey returns a Sui key for the operator of the index-th node of a devnet
+// genesis: set GenesisNode.Owner to its address (Default leaves Owner empty) and it holds
+// the node's StorageNodeCap (to call epoch_sync_done, vote, collect commission) and its
+// genesis StakedWal. Like DevnetNodeKeys it is derived from a public seed, for a local
+// devnet only.
+func DevnetNodeOwnerKey(index int) *keys.Keypair {
+	buf := append([]byte(devnetKeyDomain+"owner"), binary.LittleEndian.AppendUint64(nil, uint64(index))...)
+	seed := blake2b.Sum256(buf)
+	k, err := keys.NewKeypairFromSeed(seed[:])
+	if err != nil { // only for a seed of the wrong size
+		panic(err)
+	}
+	return k
+}
+
 // decodeKey decodes a key or signature of size bytes given as hex (with or without 0x)
 // or base64 (standard alphabet, padded or not); the length tells hex apart.
 func decodeKey(s string, size int) ([]byte, error) {

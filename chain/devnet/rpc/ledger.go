@@ -73,6 +73,10 @@ type ServiceInfo struct {
 	Epoch uint64
 	// CheckpointHeight is the sequence number of the latest checkpoint.
 	CheckpointHeight uint64
+	// ReferenceGasPrice is the current epoch's reference gas price (GetEpoch).
+	ReferenceGasPrice uint64
+	// EpochStart is when the current epoch started (GetEpoch).
+	EpochStart time.Time
 	// Timestamp is the timestamp of the latest checkpoint.
 	Timestamp time.Time
 	// LowestAvailableCheckpoint is the lowest checkpoint whose data is still served.

@@ -179,3 +179,29 @@ func parseID(field string, v *string) (walrus.ID, error) {
 	}
 	return id, nil
 }
+
+var epochDesc = (&v2.Epoch{}).ProtoReflect().Descriptor()
+
+// GetEpoch describes the current epoch (number, start, first checkpoint when known, and
+// reference gas price); the devnet keeps no history of earlier epochs, so asking for
+// another epoch is NotFound. The default mask is "epoch", as on a full node.
+func (s *ledgerService) GetEpoch(ctx context.Context, req *v2.GetEpochRequest) (*v2.GetEpochResponse, error) {
+	mask, err := parseReadMask(req.GetReadMask(), "epoch", epochDesc)
+	if err != nil {
+		return nil, invalidField("read_mask", "%v", err)
+	}
+	info, err := s.ledger.ServiceInfo(ctx)
+	if err != nil {
+		return nil, s.ledgerError(ctx, "GetEpoch", err, "epoch not available")
+	}
+	if req.Epoch != nil && req.GetEpoch() != info.Epoch {
+		return nil, status.Errorf(codes.NotFound, "Epoch %d not found", req.GetEpoch())
+	}
+	m := &v2.Epoch{
+		Epoch:             proto.Uint64(info.Epoch),
+		Start:             renderTime(info.EpochStart),
+		ReferenceGasPrice: proto.Uint64(info.ReferenceGasPrice),
+	}
+	mask.apply(m)
+	return &v2.GetEpochResponse{Epoch: m}, nil
+}

@@ -62,6 +62,11 @@ var abortFunctions = map[abortKey]string{
 	{"walrus::messages", 4}: "peel_blob_persistence_type",
 	{"walrus::messages", 5}: "object_id",
 
+	{"walrus::staking_inner", 3}:       "dhondt",     // ENoStake
+	{"walrus::apportionment_queue", 0}: "pop_max",    // EPopFromEmptyHeap
+	{"walrus::committee", 0}:           "transition", // EInvalidShardAssignment
+	{"walrus::staking", 1}:             "inner_mut",
+
 	{"sui::balance", 2}:   "split",
 	{"sui::vec_map", 0}:   "insert",
 	{"sui::vec_map", 1}:   "get_idx",
@@ -109,6 +114,9 @@ func moveError(c *exec.Call, ids *IDs, err error, overrides ...at) error {
 				function = o.function
 				break
 			}
+		}
+		if function == "" {
+			function = a.Function
 		}
 		if function == "" {
 			function = abortFunctions[abortKey{a.Module, a.Code}]

@@ -177,3 +177,34 @@ func (a *args) coin(i int) *contract.Coin {
 }
 
 func (a *args) object(i int, v bcs.Unmarshaler) { a.keep(objectArg(a.c, i, v)) }
+
+func (a *args) u16(i int) uint16 {
+	b, err := fixedArg(a.c, i, 2, "u16")
+	a.keep(err)
+	if err != nil {
+		return 0
+	}
+	return binary.LittleEndian.Uint16(b)
+}
+
+func (a *args) str(i int) string {
+	v, err := stringArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+func (a *args) bytes(i int) []byte {
+	v, err := bytesArg(a.c, i)
+	a.keep(err)
+	return v
+}
+
+// id decodes an address or ID argument.
+func (a *args) id(i int) walrus.ID {
+	v, err := a.c.Address(i)
+	a.keep(err)
+	return v
+}
+
+// decode decodes a value argument (a struct passed by value or reference) into v.
+func (a *args) decode(i int, v bcs.Unmarshaler) { a.keep(a.c.Decode(i, v)) }

@@ -1,8 +1,9 @@
 // Package walrusmove connects the Walrus contract in Go (chain/devnet/contract) to the
 // devnet's transaction executor (chain/devnet/exec): it creates the Walrus genesis
-// objects and registers the Walrus Move functions of the storage half, so that Walrus
-// clients can reserve space, register, certify, extend and delete blobs with ordinary
-// signed Sui transactions and see the objects and events Move would produce.
+// objects and registers the Walrus Move functions, so that Walrus clients can reserve
+// space, register, certify, extend and delete blobs, and nodes and stakers can register,
+// stake, vote, withdraw and drive epochs, with ordinary signed Sui transactions and see
+// the objects and events Move would produce.
 //
 // # Genesis
 //
@@ -20,7 +21,11 @@
 //     ObjectTable with a StakingPool per node (node info with the uncompressed BLS key,
 //     votes, commission, the stake as after stake_with_pool in epoch 0 and the epoch
 //     changes up to the start epoch without rewards, exchange rates);
-//   - per node a StorageNodeCap and (with stake) a StakedWal owned by the node's Owner;
+//   - per node a StorageNodeCap, which is the pool's commission receiver as after
+//     register_candidate, and (with stake) a StakedWal, both owned by the node's Owner;
+//   - the shared wal::wal::ProtectedTreasury holding the TreasuryCap<WAL> (total supply:
+//     the genesis WAL supply) as a dynamic object field, at IDs derived from fixed
+//     digests (IDs.Treasury);
 //   - the Clock 0x6 and the SUI and WAL coins of the options.
 //
 // GenesisState.IDs is what the devnet writes into the client configuration.
@@ -44,6 +49,18 @@
 // Storage. A Blob's attributes are its dynamic field Field<vector<u8>, Metadata> named
 // b"metadata", created, mutated (only when Move writes through it) and removed as
 // blob.move does.
+//
+// The staking functions (staking.go) see the Staking as contract.StakingState
+// (staking_state.go): the inner state and the values of its extended fields (active set,
+// next-epoch public keys), and the staking pools of its ObjectTable, loaded when the
+// contract borrows them (a pool is the dynamic object field Wrapper<ID> of the table, its
+// exchange rates the Field<u32, PoolExchangeRate> entries of its table, its blocked
+// commission the NewEpochCommissionBlockedForCollection entry of its extra_fields bag).
+// What changed is written back when the call succeeds; register_candidate creates the
+// pool, its table entry, metadata field and exchange rate, stake_with_pool consumes the
+// coin and returns a StakedWal, withdraw_stake and collect_commission return a new
+// Coin<WAL>, initiate_epoch_change_v2 burns through the TreasuryCap<WAL> of the
+// ProtectedTreasury. Clock arguments read Call.ClockTimestampMs (the devnet times it).
 //
 // A contract.Abort becomes Call.Abort at the module and function holding Move's assert!
 // (for example 0x2::balance::split code 2 for a payment that runs short,

@@ -1,6 +1,7 @@
 package walrusmove
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -145,6 +146,7 @@ func Genesis(cfg contract.GenesisConfig, opts GenesisOptions) (*GenesisState, er
 	if err := st.staking(cfg, opts.ClockTimestampMs); err != nil {
 		return nil, err
 	}
+	st.treasury(cfg.WALSupply)
 
 	// The Clock and the coins.
 	g.Clock(opts.ClockTimestampMs)
@@ -264,6 +266,7 @@ func (st *GenesisState) staking(cfg contract.GenesisConfig, clockMs uint64) erro
 		st.add(fieldType(key, ids.Type("node_metadata", "NodeMetadata")), false,
 			bcs.Marshal(&walrus.NodeMetadataField{ID: ids.extendedFieldValueID(metaID)}), sui.ObjectOwned(metaID))
 		extraID := g.NewID()
+		capID := g.NewID() // the StorageNodeCap, created next (register_candidate's new_cap)
 
 		pool := walrus.StakingPool{
 			ID:    nodeID,
@@ -275,14 +278,15 @@ func (st *GenesisState) staking(cfg contract.GenesisConfig, clockMs uint64) erro
 				Name: n.Name, NodeID: nodeID, NetworkAddress: n.NetworkAddress,
 				PublicKey: upk, NetworkPublicKey: npk[:], Metadata: walrus.ExtendedField{ID: metaID},
 			},
-			ActivationEpoch:      0,
-			LatestEpoch:          epoch,
-			WalBalance:           balance,
-			NumShares:            shares,
-			CommissionRate:       n.CommissionRate,
-			ExchangeRates:        walrus.Table{ID: ratesID, Size: uint64(len(rates))},
-			PendingStake:         pending,
-			CommissionReceiver:   walrus.Authorized{Kind: walrus.AuthorizedAddress, ID: n.Owner},
+			ActivationEpoch: 0,
+			LatestEpoch:     epoch,
+			WalBalance:      balance,
+			NumShares:       shares,
+			CommissionRate:  n.CommissionRate,
+			ExchangeRates:   walrus.Table{ID: ratesID, Size: uint64(len(rates))},
+			PendingStake:    pending,
+			// register_candidate makes the StorageNodeCap the commission receiver.
+			CommissionReceiver:   walrus.Authorized{Kind: walrus.AuthorizedObjectID, ID: capID},
 			GovernanceAuthorized: walrus.Authorized{Kind: walrus.AuthorizedAddress, ID: n.Owner},
 			ExtraFields:          walrus.Table{ID: extraID},
 		}
@@ -292,8 +296,9 @@ func (st *GenesisState) staking(cfg contract.GenesisConfig, clockMs uint64) erro
 			bcs.Marshal(&walrus.ObjectTableEntry{ID: entryID, Name: nodeID, Value: nodeID}), sui.ObjectOwned(poolsID))
 		st.add(ids.Struct("staking_pool", "StakingPool"), true, bcs.Marshal(&pool), sui.ObjectOwned(entryID))
 
-		capFields := bcs.Marshal(&walrus.StorageNodeCap{NodeID: nodeID, LastEpochSyncDone: epoch})[32:]
-		st.NodeCaps = append(st.NodeCaps, st.newObject(ids.Struct("storage_node", "StorageNodeCap"), true, capFields, sui.AddressOwned(n.Owner)))
+		st.add(ids.Struct("storage_node", "StorageNodeCap"), true,
+			bcs.Marshal(&walrus.StorageNodeCap{ID: capID, NodeID: nodeID, LastEpochSyncDone: epoch}), sui.AddressOwned(n.Owner))
+		st.NodeCaps = append(st.NodeCaps, capID)
 		var staked walrus.ID
 		if n.Stake > 0 {
 			fields := bcs.Marshal(&walrus.StakedWal{State: walrus.StakedWalState{Kind: walrus.StakedWalStaked}, NodeID: nodeID, Principal: n.Stake, ActivationEpoch: 1})[32:]
@@ -302,6 +307,37 @@ func (st *GenesisState) staking(cfg contract.GenesisConfig, clockMs uint64) erro
 		st.StakedWal = append(st.StakedWal, staked)
 	}
 	return nil
+}
+
+// Genesis IDs outside the genesis numbering (which the faucet continues), derived like
+// the package IDs from fixed digests.
+var (
+	treasuryID    = publishedID("tusk devnet genesis: wal::wal::ProtectedTreasury")
+	treasuryCapID = publishedID("tusk devnet genesis: coin::TreasuryCap<WAL>")
+)
+
+// treasury creates wal::wal::ProtectedTreasury (shared) holding the TreasuryCap<WAL> as
+// the dynamic object field TreasuryCapKey, as wal.move's init does; the cap's total
+// supply is the WAL minted at genesis.
+func (st *GenesisState) treasury(supply uint64) {
+	ids := &st.IDs
+	st.IDs.Treasury = treasuryID
+	st.add(ids.TreasuryType(), false, treasuryID[:], sui.SharedOwner(exec.GenesisVersion))
+	fid := ids.treasuryCapFieldID(treasuryID)
+	st.add(fieldType(ids.treasuryCapWrapperType(), idType), false, treasuryCapField(fid, treasuryCapID), sui.ObjectOwned(treasuryID))
+	st.add(ids.treasuryCapType(), true, treasuryCapContents(treasuryCapID, supply), sui.ObjectOwned(fid))
+}
+
+// treasuryCapField is the BCS of Field<Wrapper<TreasuryCapKey>, ID> { id, name:
+// Wrapper { name: TreasuryCapKey {} } (one 0x00 byte), value: the cap's ID }.
+func treasuryCapField(fid, capID walrus.ID) []byte {
+	b := append(append([]byte(nil), fid[:]...), 0)
+	return append(b, capID[:]...)
+}
+
+// treasuryCapContents is the BCS of TreasuryCap<WAL> { id, total_supply: Supply { value } }.
+func treasuryCapContents(id walrus.ID, supply uint64) []byte {
+	return binary.LittleEndian.AppendUint64(append([]byte(nil), id[:]...), supply)
 }
 
 // ErrFaucetExhausted is returned by Faucet.WAL when the WAL supply is used up.

@@ -34,6 +34,9 @@ type IDs struct {
 	// shared version exec.GenesisVersion.
 	System  walrus.ID `json:"system_object" yaml:"system_object"`
 	Staking walrus.ID `json:"staking_object" yaml:"staking_object"`
+	// Treasury is the shared wal::wal::ProtectedTreasury that initiate_epoch_change_v2
+	// burns through (initial shared version exec.GenesisVersion), created at genesis.
+	Treasury walrus.ID `json:"wal_treasury_object" yaml:"wal_treasury_object"`
 }
 
 // DefaultIDs are the IDs of the packages with System and Staking left zero (Genesis
@@ -109,4 +112,29 @@ func (ids IDs) extendedFieldKey() sui.TypeTag { return ids.Type("extended_field"
 // ExtendedField whose UID is extID: the field named Key() (BCS 0x00).
 func (ids IDs) extendedFieldValueID(extID walrus.ID) walrus.ID {
 	return walrus.DynamicFieldID(extID, walrus.StructTypeTag(ids.WalrusPackage, "extended_field", "Key"), []byte{0})
+}
+
+// TreasuryType is wal::wal::ProtectedTreasury.
+func (ids IDs) TreasuryType() sui.StructTag {
+	return sui.StructTag{Address: ids.WALPackage, Module: "wal", Name: "ProtectedTreasury"}
+}
+
+// treasuryCapKeyTag is the type tag (BCS) of wal::wal::TreasuryCapKey.
+func (ids IDs) treasuryCapKeyTag() []byte {
+	return walrus.StructTypeTag(ids.WALPackage, "wal", "TreasuryCapKey")
+}
+
+// treasuryCapWrapperType is dynamic_object_field::Wrapper<wal::wal::TreasuryCapKey>.
+func (ids IDs) treasuryCapWrapperType() sui.TypeTag {
+	return sui.StructOf(addr2, "dynamic_object_field", "Wrapper", sui.StructOf(ids.WALPackage, "wal", "TreasuryCapKey"))
+}
+
+// treasuryCapFieldID is the ID of the treasury's dynamic object field TreasuryCapKey.
+func (ids IDs) treasuryCapFieldID(treasury walrus.ID) walrus.ID {
+	return walrus.DynamicFieldID(treasury, walrus.StructTypeTag(addr2, "dynamic_object_field", "Wrapper", ids.treasuryCapKeyTag()), []byte{0})
+}
+
+// treasuryCapType is 0x2::coin::TreasuryCap<WAL>.
+func (ids IDs) treasuryCapType() sui.StructTag {
+	return sui.StructTag{Address: addr2, Module: "coin", Name: "TreasuryCap", TypeParams: []sui.TypeTag{ids.WALType()}}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // Register declares the Walrus and WAL struct types in reg and registers the Walrus
-// Move functions of the storage half under ids.WalrusPackage:
+// Move functions under ids.WalrusPackage:
 //
 //	system::           reserve_space, reserve_space_for_epochs, register_blob, certify_blob,
 //	                   delete_blob, extend_blob_with_resource, extend_blob,
@@ -23,6 +23,20 @@ import (
 //	metadata::         new, insert_or_update, remove, remove_if_exists
 //	storage_resource:: split_by_epoch, split_by_size, fuse_periods, fuse_amount, fuse,
 //	                   destroy, start_epoch, end_epoch, size
+//	staking::          register_candidate, set_next_commission, collect_commission,
+//	                   set_commission_receiver, set_governance_authorized,
+//	                   set_storage_price_vote, set_write_price_vote, set_node_capacity_vote,
+//	                   update_prices, set_next_public_key, set_name, set_network_address,
+//	                   set_network_public_key, voting_end, initiate_epoch_change (which
+//	                   aborts, deprecated), initiate_epoch_change_v2, epoch_sync_done,
+//	                   stake_with_pool, request_withdraw_stake, withdraw_stake,
+//	                   try_join_active_set, and epoch, calculate_rewards,
+//	                   can_withdraw_staked_wal_early
+//	auth::             authenticate_sender, authenticate_with_object, authorized_address,
+//	                   authorized_object
+//	node_metadata::    new
+//	staked_wal::       split, join, node_id, value, activation_epoch, is_staked,
+//	                   is_withdrawing
 //
 // ids.WalrusPackage and ids.WALPackage must be set; the System object is found through
 // the function arguments, so ids.System may be anything.
@@ -51,6 +65,9 @@ func Register(reg *exec.Registry, ids IDs) error {
 		{"active_set", "ActiveSet", exec.TypeDef{Abilities: exec.AbilityStore | exec.AbilityCopy | exec.AbilityDrop}},
 		{"node_metadata", "NodeMetadata", exec.TypeDef{Abilities: cds}},
 		{"pool_exchange_rate", "PoolExchangeRate", exec.TypeDef{Abilities: cds}},
+		{"auth", "Authenticated", exec.TypeDef{Abilities: exec.AbilityDrop}},
+		{"auth", "Authorized", exec.TypeDef{Abilities: cds}},
+		{"staking_pool", "NewEpochCommissionBlockedForCollection", exec.TypeDef{Abilities: cds}},
 	}
 	for _, t := range types {
 		if err := reg.RegisterType(ids.WalrusPackage, t.module, t.name, t.def); err != nil {
@@ -58,8 +75,17 @@ func Register(reg *exec.Registry, ids IDs) error {
 		}
 	}
 	// wal::wal::WAL has drop (a one-time witness), like 0x2::sui::SUI.
-	if err := reg.RegisterType(ids.WALPackage, "wal", "WAL", exec.TypeDef{Abilities: exec.AbilityDrop}); err != nil {
-		return err
+	for _, t := range []struct {
+		name string
+		def  exec.TypeDef
+	}{
+		{"WAL", exec.TypeDef{Abilities: exec.AbilityDrop}},
+		{"ProtectedTreasury", exec.TypeDef{Abilities: exec.AbilityKey}},
+		{"TreasuryCapKey", exec.TypeDef{Abilities: cds}},
+	} {
+		if err := reg.RegisterType(ids.WALPackage, "wal", t.name, t.def); err != nil {
+			return err
+		}
 	}
 	m := &module{ids: ids}
 	for _, group := range []struct {
@@ -70,6 +96,10 @@ func Register(reg *exec.Registry, ids IDs) error {
 		{"blob", m.blobFunctions()},
 		{"metadata", m.metadataFunctions()},
 		{"storage_resource", m.storageFunctions()},
+		{"staking", m.stakingFunctions()},
+		{"auth", m.authFunctions()},
+		{"node_metadata", m.nodeMetadataFunctions()},
+		{"staked_wal", m.stakedWalFunctions()},
 	} {
 		names := make([]string, 0, len(group.funcs))
 		for name := range group.funcs {

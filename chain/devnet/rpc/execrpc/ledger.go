@@ -19,6 +19,8 @@ type LedgerConfig struct {
 	Chain string
 	// GenesisTime is the timestamp of checkpoint 0; default the time of NewExecLedger.
 	GenesisTime time.Time
+	// ReferenceGasPrice is the gas price GetEpoch reports.
+	ReferenceGasPrice uint64
 	// Now gives the timestamps of new checkpoints (never earlier than the previous
 	// one's); default time.Now.
 	Now func() time.Time
@@ -200,11 +202,13 @@ func (l *Ledger) ServiceInfo(ctx context.Context) (rpc.ServiceInfo, error) {
 	}
 	latest := l.checkpoints[len(l.checkpoints)-1]
 	return rpc.ServiceInfo{
-		ChainID:          l.checkpoints[0].Digest,
-		Chain:            l.cfg.Chain,
-		Epoch:            latest.Epoch,
-		CheckpointHeight: latest.SequenceNumber,
-		Timestamp:        latest.Timestamp,
+		ChainID:           l.checkpoints[0].Digest,
+		Chain:             l.cfg.Chain,
+		Epoch:             latest.Epoch,
+		CheckpointHeight:  latest.SequenceNumber,
+		Timestamp:         latest.Timestamp,
+		ReferenceGasPrice: l.cfg.ReferenceGasPrice,
+		EpochStart:        l.cfg.GenesisTime,
 	}, nil
 }
 

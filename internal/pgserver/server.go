@@ -1,4 +1,8 @@
-package pgtest
+// Package pgserver finds and runs PostgreSQL for tusk: a server of its own from the
+// PostgreSQL binaries on the machine (throwaway in a temporary directory for tests, or
+// persistent in a data directory for a devnet), and the few administrative operations
+// tusk needs (ping, create or ensure a database).
+package pgserver
 
 import (
 	"bytes"
@@ -18,24 +22,29 @@ import (
 )
 
 const (
-	clusterStartTimeout = 60 * time.Second
-	clusterStopTimeout  = 15 * time.Second
-	dirPrefix           = "tusk-pgtest-"
+	// StartTimeout bounds a server's start.
+	StartTimeout       = 60 * time.Second
+	clusterStopTimeout = 15 * time.Second
+	dirPrefix          = "tusk-pgtest-"
 )
 
-// cluster is a throwaway PostgreSQL server: a data directory in a temporary
-// directory and a postgres process listening on 127.0.0.1 and a socket in
-// that directory, with trust authentication.
-type cluster struct {
-	dir    string // temporary directory holding data/, the socket and the log
-	url    string
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when the postgres process has exited
+// ErrNoBinaries is returned by FindBinDir when the machine has no PostgreSQL server.
+var ErrNoBinaries = errors.New("no PostgreSQL server binaries (initdb, postgres) on PATH or under /usr/lib/postgresql/*/bin")
+
+// Server is a PostgreSQL server run by this process: a data directory and a postgres
+// process listening on 127.0.0.1 (and a socket in its directory), trust authentication.
+type Server struct {
+	// URL connects to its postgres database as the postgres user.
+	URL        string
+	dir        string // directory holding data/, the socket and the log
+	persistent bool   // keep dir at Stop
+	cmd        *exec.Cmd
+	exited     chan struct{} // closed when the postgres process has exited
 }
 
-// findBinDir returns a directory holding both initdb and postgres: the one
+// FindBinDir returns a directory holding both initdb and postgres: the one
 // of initdb on PATH, else the newest /usr/lib/postgresql/*/bin.
-func findBinDir() (string, error) {
+func FindBinDir() (string, error) {
 	var candidates []string
 	if p, err := exec.LookPath("initdb"); err == nil {
 		if real, err := filepath.EvalSymlinks(p); err == nil {
@@ -51,7 +60,7 @@ func findBinDir() (string, error) {
 			return dir, nil
 		}
 	}
-	return "", errNoBinaries
+	return "", ErrNoBinaries
 }
 
 // pgVersion extracts the major version from /usr/lib/postgresql/<v>/bin.
@@ -102,40 +111,77 @@ func (r runAs) chown(path string) error {
 	return os.Chown(path, int(r.cred.Uid), int(r.cred.Gid))
 }
 
-// startCluster creates and starts a throwaway server from the binaries in
-// binDir.
-func startCluster(ctx context.Context, binDir string) (*cluster, error) {
+// StartThrowaway creates and starts a server from the binaries in binDir in a new
+// temporary directory, without fsync; Stop removes it.
+func StartThrowaway(ctx context.Context, binDir string) (*Server, error) {
 	removeStaleDirs()
-	as, err := serverUser()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, clusterStartTimeout)
-	defer cancel()
-
 	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", dirPrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
-	fail := func(err error) (*cluster, error) {
+	s, err := start(ctx, binDir, dir, false)
+	if err != nil {
 		_ = os.RemoveAll(dir)
+	}
+	return s, err
+}
+
+// ErrNotReachable is returned by StartPersistent when the server would run as the
+// postgres user (tusk runs as root) and that user cannot reach the directory.
+var ErrNotReachable = errors.New("the postgres user cannot reach the directory")
+
+// StartPersistent starts a server from the binaries in binDir on the data in dir,
+// creating it (initdb) on the first start; the data survives Stop.
+func StartPersistent(ctx context.Context, binDir, dir string) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("postgres directory: %w", err)
+	}
+	as, err := serverUser()
+	if err != nil {
 		return nil, err
 	}
+	if as.cred != nil {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		for p := filepath.Dir(abs); ; p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm()&0o001 == 0 {
+				return nil, fmt.Errorf("%w: %s is not searchable by others", ErrNotReachable, p)
+			}
+			if p == filepath.Dir(p) {
+				break
+			}
+		}
+	}
+	return start(ctx, binDir, dir, true)
+}
+
+func start(ctx context.Context, binDir, dir string, persistent bool) (*Server, error) {
+	as, err := serverUser()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, StartTimeout)
+	defer cancel()
 	if err := as.chown(dir); err != nil {
-		return fail(fmt.Errorf("chown %s to postgres: %w", dir, err))
+		return nil, fmt.Errorf("chown %s to postgres: %w", dir, err)
 	}
 	data := filepath.Join(dir, "data")
-	initdb := as.command(ctx, dir, filepath.Join(binDir, "initdb"),
-		"-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return fail(fmt.Errorf("initdb: %w\n%s", err, tail(out)))
+	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
+		_ = os.RemoveAll(data) // a half-made data directory from an interrupted initdb
+		initdb := as.command(ctx, dir, filepath.Join(binDir, "initdb"),
+			"-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
+		if out, err := initdb.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("initdb: %w\n%s", err, tail(out))
+		}
 	}
 
 	// The free port may be taken by someone else before postgres binds it:
 	// try a few.
 	var lastErr error
 	for range 3 {
-		c, err := launch(ctx, as, binDir, dir, data)
+		c, err := launch(ctx, as, binDir, dir, data, persistent)
 		if err == nil {
 			return c, nil
 		}
@@ -144,10 +190,10 @@ func startCluster(ctx context.Context, binDir string) (*cluster, error) {
 			break
 		}
 	}
-	return fail(lastErr)
+	return nil, lastErr
 }
 
-func launch(ctx context.Context, as runAs, binDir, dir, data string) (*cluster, error) {
+func launch(ctx context.Context, as runAs, binDir, dir, data string, persistent bool) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, fmt.Errorf("find a free port: %w", err)
@@ -159,17 +205,18 @@ func launch(ctx context.Context, as runAs, binDir, dir, data string) (*cluster, 
 	}
 	defer logFile.Close() // the child keeps its own descriptor
 
-	// Not ctx: the server outlives start-up, and stop ends it.
-	cmd := as.command(context.Background(), dir, filepath.Join(binDir, "postgres"),
+	args := []string{
 		"-D", data,
 		"-p", strconv.Itoa(port),
 		"-k", dir,
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "max_connections=200",
-		"-F", // fsync off: the data is thrown away
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
-	)
+	}
+	if !persistent { // the data is thrown away: no need to make it durable
+		args = append(args, "-F", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	// Not ctx: the server outlives start-up, and Stop ends it.
+	cmd := as.command(context.Background(), dir, filepath.Join(binDir, "postgres"), args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Should this process die without stopping the server, the kernel
 	// asks postgres for an immediate shutdown. Its own process group keeps
@@ -179,11 +226,12 @@ func launch(ctx context.Context, as runAs, binDir, dir, data string) (*cluster, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	c := &cluster{
-		dir:    dir,
-		url:    fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
-		cmd:    cmd,
-		exited: make(chan struct{}),
+	c := &Server{
+		URL:        fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
+		dir:        dir,
+		persistent: persistent,
+		cmd:        cmd,
+		exited:     make(chan struct{}),
 	}
 	go func() { // owned by c: ends when postgres exits, which stop ensures
 		_ = cmd.Wait()
@@ -191,7 +239,7 @@ func launch(ctx context.Context, as runAs, binDir, dir, data string) (*cluster, 
 	}()
 
 	for {
-		if err := ping(ctx, c.url, time.Second); err == nil {
+		if err := Ping(ctx, c.URL, time.Second); err == nil {
 			return c, nil
 		}
 		select {
@@ -201,15 +249,15 @@ func launch(ctx context.Context, as runAs, binDir, dir, data string) (*cluster, 
 		case <-ctx.Done():
 			_ = c.kill()
 			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("postgres did not accept connections within %s\n%s", clusterStartTimeout, tail(log))
+			return nil, fmt.Errorf("postgres did not accept connections within %s\n%s", StartTimeout, tail(log))
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
 
-// stop shuts the server down (fast shutdown, then kill) and removes its
-// directory.
-func (c *cluster) stop() error {
+// Stop shuts the server down (fast shutdown, then kill) and, for a throwaway server,
+// removes its directory.
+func (c *Server) Stop() error {
 	var errs []error
 	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		errs = append(errs, fmt.Errorf("signal postgres: %w", err))
@@ -221,16 +269,18 @@ func (c *cluster) stop() error {
 			errs = append(errs, err)
 		}
 	}
-	if err := os.RemoveAll(c.dir); err != nil {
-		errs = append(errs, fmt.Errorf("remove %s: %w", c.dir, err))
+	if !c.persistent {
+		if err := os.RemoveAll(c.dir); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", c.dir, err))
+		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("stop throwaway server: %w", errors.Join(errs...))
+		return fmt.Errorf("stop postgres: %w", errors.Join(errs...))
 	}
 	return nil
 }
 
-func (c *cluster) kill() error {
+func (c *Server) kill() error {
 	if err := c.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("kill postgres: %w", err)
 	}

@@ -1,0 +1,144 @@
+// Package testnet sets up, for the coordinator's tests, a devnet served over gRPC on
+// loopback, a funded client, and storage nodes for the genesis committee: fake in-memory
+// nodes (fakenode) that sign with the devnet nodes' real BLS keys.
+package testnet
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tuskstore/tusk/chain"
+	"github.com/tuskstore/tusk/chain/devnet"
+	"github.com/tuskstore/tusk/chain/devnet/contract"
+	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/coordinator/committees"
+	"github.com/tuskstore/tusk/coordinator/coordtest/fakenode"
+	"github.com/tuskstore/tusk/coordinator/nodes"
+)
+
+// Net is a running devnet with a funded client and fake storage nodes.
+type Net struct {
+	T         testing.TB
+	Ctx       context.Context
+	Devnet    *devnet.Devnet
+	Key       *keys.Keypair
+	Chain     *chain.Client
+	Committee *chain.Committee
+	Cluster   *fakenode.Cluster
+	Pool      *nodes.Pool
+	Source    *committees.Source
+	// Dir is the devnet's data directory.
+	Dir string
+}
+
+// Options changes the devnet's genesis.
+type Options struct {
+	// NShards overrides the shard count (default 10).
+	NShards uint16
+	// Prices override the storage and write prices when non-zero.
+	StoragePrice, WritePrice uint64
+	// NodeAddrs, if set, are the genesis nodes' network addresses (one per node).
+	NodeAddrs []string
+}
+
+// FreeAddr returns a free loopback host:port.
+func FreeAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Start opens a devnet and everything around it; it is stopped by t's cleanup.
+func Start(t testing.TB, o Options) *Net {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
+	cfg := devnet.Default()
+	cfg.RPCAddr = FreeAddr(t)
+	if o.NShards != 0 {
+		cfg.Genesis.NShards = o.NShards
+	}
+	if o.StoragePrice != 0 {
+		cfg.Genesis.StoragePrice = o.StoragePrice
+	}
+	if o.WritePrice != 0 {
+		cfg.Genesis.WritePrice = o.WritePrice
+	}
+	for i, a := range o.NodeAddrs {
+		cfg.Genesis.Nodes[i].NetworkAddress = a
+	}
+	dir := t.TempDir()
+	d, err := devnet.Open(ctx, dir, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- d.Run(runCtx) }()
+	var once sync.Once
+	t.Cleanup(func() {
+		once.Do(func() {
+			stop()
+			if err := <-done; err != nil {
+				t.Errorf("devnet Run: %v", err)
+			}
+			if err := d.Close(); err != nil {
+				t.Errorf("devnet Close: %v", err)
+			}
+		})
+	})
+	n := &Net{T: t, Ctx: ctx, Devnet: d, Dir: dir}
+	n.Key = n.FundedKey(1000*contract.FrostPerWAL, 100_000_000_000)
+	n.Chain = n.Dial(n.Key)
+	n.Committee, err = n.Chain.Committee(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blsByPub := map[[keys.BLSPublicKeySize]byte]*keys.BLSKey{}
+	for i := range len(cfg.Genesis.Nodes) {
+		k, _ := contract.DevnetNodeKeys(i)
+		blsByPub[k.PublicKey()] = k
+	}
+	n.Cluster, err = fakenode.NewCluster(n.Committee, func(pub [keys.BLSPublicKeySize]byte) *keys.BLSKey { return blsByPub[pub] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Pool = nodes.NewPool(n.Cluster.Dialer())
+	n.Source = committees.NewSource(n.Chain, n.Pool, time.Minute)
+	return n
+}
+
+// FundedKey makes a new key funded by the faucet.
+func (n *Net) FundedKey(wal, mist uint64) *keys.Keypair {
+	n.T.Helper()
+	k, err := keys.Generate()
+	if err != nil {
+		n.T.Fatal(err)
+	}
+	if _, err := n.Devnet.Faucet(n.Ctx, walrus.Address(k.Address()), wal, mist); err != nil {
+		n.T.Fatal(err)
+	}
+	return k
+}
+
+// Dial opens a chain client signing with k (nil: read-only).
+func (n *Net) Dial(k *keys.Keypair) *chain.Client {
+	n.T.Helper()
+	cc := n.Devnet.ClientConfig("", walrus.Address{})
+	c, err := chain.Dial(n.Ctx, cc.Config, chain.Options{Signer: k})
+	if err != nil {
+		n.T.Fatal(err)
+	}
+	n.T.Cleanup(func() { c.Close() })
+	return c
+}
+
+// NodeOfShardOwner returns the fake node at committee index i.
+func (n *Net) NodeOfShardOwner(i int) *fakenode.Node { return n.Cluster.Nodes[i] }
