@@ -169,8 +169,8 @@ func (n *Node) applyEvent(ctx context.Context, ev events.Event) error {
 	n.setCursor(next)
 	n.metrics.eventsApplied.Inc()
 	if registered {
+		n.flushPending(id) // before waking confirmation requests waiting for it
 		n.regs.notify(id)
-		n.flushPending(id)
 	}
 	if needSync {
 		n.log.Debug("blob certified but not stored here; queued for sync", zap.Stringer("blob_id", id))

@@ -8,9 +8,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/node"
 	"github.com/tuskstore/tusk/node/api"
+	"github.com/tuskstore/tusk/node/events"
 )
 
 // TestPendingBounds: the pending buffer refuses what exceeds its bounds
@@ -75,4 +77,50 @@ func metric(t *testing.T, reg *prometheus.Registry, name string) float64 {
 		}
 	}
 	return sum
+}
+
+// TestPendingUploadsRaceRegistration uploads blobs with pending=true while their
+// registrations arrive: whichever comes first, every upload ends up stored and the
+// confirmation (waiting for the registration) is signed.
+func TestPendingUploadsRaceRegistration(t *testing.T) {
+	net := newNet(t, 7, [][]uint16{{0, 1, 2, 3, 4, 5, 6}})
+	ctx := context.Background()
+	a := net.nodes[0]
+	p := net.codec.Params()
+	for i := range 40 {
+		b := net.blob(uint64(100+i), 3000)
+		done := make(chan error, 1)
+		go func() {
+			if _, err := a.client.StoreMetadata(ctx, b.id, &b.meta, true); err != nil {
+				done <- err
+				return
+			}
+			for _, sh := range a.shards {
+				pair := p.PairForShard(b.id, int(sh))
+				for _, axis := range []encoding.Axis{encoding.Primary, encoding.Secondary} {
+					s := b.sliver(pair, axis)
+					if _, err := a.client.StoreSliver(ctx, b.id, uint16(pair), &s, true); err != nil {
+						done <- err
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+		if i%2 == 1 {
+			time.Sleep(time.Duration(i) * 50 * time.Microsecond) // vary which side goes first
+		}
+		if err := net.feed.Publish(events.Checkpoint(net.feed.Len(), testPkg, []walrus.Event{b.registered(false, 5)})); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("blob %d: upload: %v", i, err)
+		}
+		if _, err := a.client.PermanentConfirmation(ctx, b.id, api.ConfirmationWait{ForRegistration: true}); err != nil {
+			t.Fatalf("blob %d: confirmation: %v", i, err)
+		}
+	}
+	if v := metric(t, a.n.Metrics(), "tusk_node_pending_entries"); v != 0 {
+		t.Fatalf("%v uploads left in the pending buffer", v)
+	}
 }

@@ -119,21 +119,38 @@ func (n *Node) StoreMetadata(ctx context.Context, id encoding.BlobID, m *encodin
 		return 0, notRegistered()
 	}
 	size := len(bcs.Marshal(m))
-	fresh, err := n.pending.reserveMetadata(id, size, time.Now())
+	return n.buffer(id, store.PendingEntry{Blob: id, IsMetadata: true},
+		func(now time.Time) (bool, error) { return n.pending.reserveMetadata(id, size, now) },
+		func(b *store.Batch, now time.Time) { b.PutPendingMetadata(id, m, now.UnixNano()) })
+}
+
+// buffer adds one upload to the pending buffer: reserve its place in the index, then
+// write it. Both happen under the blob's lock, so that a flush running for the blob's
+// registration either sees the upload or runs after it, never drops it from the index
+// while it is being written. If the registration was applied in between, the buffer is
+// flushed at once.
+func (n *Node) buffer(id encoding.BlobID, entry store.PendingEntry, reserve func(time.Time) (bool, error), put func(*store.Batch, time.Time)) (api.StoreOutcome, error) {
+	unlock := n.lock(id)
+	now := time.Now()
+	fresh, err := reserve(now)
 	if err != nil || !fresh {
+		unlock()
 		if err != nil {
 			return 0, err
 		}
 		return api.AlreadyStored, nil
 	}
 	b := n.store.NewBatch()
-	b.PutPendingMetadata(id, m, time.Now().UnixNano())
-	if err := b.Commit(true); err != nil {
-		n.pending.release(store.PendingEntry{Blob: id, IsMetadata: true})
+	put(b, now)
+	err = b.Commit(true)
+	if err != nil {
+		n.pending.release(entry)
+	}
+	unlock()
+	if err != nil {
 		return 0, err
 	}
 	n.updatePendingGauges()
-	// The registration may have been applied between the check and the buffering.
 	if _, reg, err := n.info(n.v(), id); err == nil && reg {
 		n.flushPending(id)
 	}
@@ -241,15 +258,16 @@ func (n *Node) StoreSliver(ctx context.Context, id encoding.BlobID, pair uint16,
 		if err != nil {
 			return 0, err
 		}
-		meta, err := n.store.Metadata(id)
+		meta, persisted, err := n.currentMetadata(id)
+		if err == nil && meta == nil {
+			// A flush may have moved buffered metadata into the store between the two
+			// reads; under the blob's lock the pair of reads is consistent.
+			unlock := n.lock(id)
+			meta, persisted, err = n.currentMetadata(id)
+			unlock()
+		}
 		if err != nil {
 			return 0, err
-		}
-		persisted := meta != nil
-		if !persisted && n.pending.hasMetadata(id) {
-			if meta, err = n.store.PendingMetadata(id); err != nil {
-				return 0, err
-			}
 		}
 		switch {
 		case meta == nil && (reg || pending):
@@ -294,6 +312,19 @@ func (n *Node) StoreSliver(ctx context.Context, id encoding.BlobID, pair uint16,
 	}
 }
 
+// currentMetadata returns the blob's stored metadata (persisted) or else its buffered
+// metadata, or nil.
+func (n *Node) currentMetadata(id encoding.BlobID) (meta *encoding.Metadata, persisted bool, err error) {
+	if meta, err = n.store.Metadata(id); err != nil || meta != nil {
+		return meta, meta != nil, err
+	}
+	if !n.pending.hasMetadata(id) {
+		return nil, false, nil
+	}
+	meta, err = n.store.PendingMetadata(id)
+	return meta, false, err
+}
+
 // storeSliverIfRegistered writes a verified sliver if the blob is still registered and
 // the sliver not yet stored.
 func (n *Node) storeSliverIfRegistered(v *view, id encoding.BlobID, shard uint16, s *encoding.Sliver) (bool, error) {
@@ -317,24 +348,9 @@ func (n *Node) storeSliverIfRegistered(v *view, id encoding.BlobID, shard uint16
 }
 
 func (n *Node) bufferSliver(id encoding.BlobID, pair uint16, s *encoding.Sliver) (api.StoreOutcome, error) {
-	fresh, err := n.pending.reserveSliver(id, pair, s.Axis, len(s.Data), time.Now())
-	if err != nil {
-		return 0, err
-	}
-	if !fresh {
-		return api.AlreadyStored, nil
-	}
-	b := n.store.NewBatch()
-	b.PutPendingSliver(id, pair, s, time.Now().UnixNano())
-	if err := b.Commit(true); err != nil {
-		n.pending.release(store.PendingEntry{Blob: id, Pair: pair, Axis: s.Axis})
-		return 0, err
-	}
-	n.updatePendingGauges()
-	if _, reg, err := n.info(n.v(), id); err == nil && reg {
-		n.flushPending(id)
-	}
-	return api.Buffered, nil
+	return n.buffer(id, store.PendingEntry{Blob: id, Pair: pair, Axis: s.Axis},
+		func(now time.Time) (bool, error) { return n.pending.reserveSliver(id, pair, s.Axis, len(s.Data), now) },
+		func(b *store.Batch, now time.Time) { b.PutPendingSliver(id, pair, s, now.UnixNano()) })
 }
 
 // flushPending moves a registered blob's buffered uploads into the store, verifying
