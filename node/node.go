@@ -38,6 +38,9 @@ type Deps struct {
 	// Peers dials other storage nodes for blob sync; nil means node/client over TLS (or
 	// plain HTTP when the node's TLS is off).
 	Peers PeerDialer
+	// Chain submits the node's own transactions (epoch_sync_done, invalidate_blob_id);
+	// nil means the node submits nothing.
+	Chain ChainWriter
 	// Registry receives the node's metrics; nil means a new registry (with the Go and
 	// process collectors), served at Config.MetricsAddr.
 	Registry *prometheus.Registry
@@ -53,6 +56,7 @@ type Node struct {
 
 	events    events.Source
 	committee CommitteeSource
+	chain     ChainWriter
 	peers     PeerDialer
 	dialer    *clientDialer // the default peers, closed with the node
 	registry  *prometheus.Registry
@@ -94,7 +98,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 	}
 	n := &Node{
 		cfg: cfg, log: deps.Log.Named("node"), self: cfg.nodeID(), key: key, netKey: netKey,
-		events: deps.Events, committee: deps.Committee, peers: deps.Peers, registry: deps.Registry,
+		events: deps.Events, committee: deps.Committee, chain: deps.Chain, peers: deps.Peers, registry: deps.Registry,
 		pending: newPendingIndex(cfg.Pending), ready: make(chan struct{}),
 		syncKick: make(chan struct{}, 1), gcKick: make(chan struct{}, 1),
 	}
