@@ -29,6 +29,19 @@ type Transaction struct {
 	// Objects are the objects it wrote (created, mutated or unwrapped), at their output
 	// versions. Deleted and wrapped objects are in Effects.ObjectChanges().
 	Objects []*sui.Object
+	// Inputs are the objects it changed as it found them, at their input versions
+	// (those the full node sent; Sui sends every one).
+	Inputs []*sui.Object
+}
+
+// Input returns the object with the given ID as the transaction found it, if known.
+func (t *Transaction) Input(id walrus.ID) (*sui.Object, bool) {
+	for _, o := range t.Inputs {
+		if oid, ok := o.ID(); ok && oid == id {
+			return o, true
+		}
+	}
+	return nil, false
 }
 
 // Succeeded reports whether the transaction executed successfully.

@@ -3,6 +3,7 @@ package chain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"slices"
@@ -605,6 +606,8 @@ func TestCheckpointStream(t *testing.T) {
 	type seen struct {
 		seqs   []uint64
 		events []chain.WalrusEvent
+		inputs int      // objects the transactions found, each at its input version
+		errs   []string // changed objects without their input state
 	}
 	var mu sync.Mutex
 	var got seen
@@ -618,9 +621,21 @@ func TestCheckpointStream(t *testing.T) {
 				return err
 			}
 			mu.Lock()
+			defer mu.Unlock()
 			got.seqs = append(got.seqs, cp.Sequence)
 			got.events = append(got.events, evs...)
-			mu.Unlock()
+			for _, tx := range cp.Transactions {
+				for _, ch := range tx.Effects.ObjectChanges() {
+					if ch.Input == nil {
+						continue
+					}
+					if o, ok := tx.Input(ch.ID); !ok || o.Version() != ch.Input.Version {
+						got.errs = append(got.errs, fmt.Sprintf("checkpoint %d tx %s: no input %s@%d", cp.Sequence, tx.Digest, ch.ID, ch.Input.Version))
+						continue
+					}
+					got.inputs++
+				}
+			}
 			return nil
 		})
 	}()
@@ -677,6 +692,9 @@ func TestCheckpointStream(t *testing.T) {
 		if i > 0 && !got.events[i-1].Position.Less(ev.Position) {
 			t.Errorf("events out of order at %d", i)
 		}
+	}
+	if len(got.errs) > 0 || got.inputs == 0 {
+		t.Errorf("input objects: %d found, missing: %v", got.inputs, got.errs)
 	}
 	want := []string{"BlobRegistered", "BlobCertified", "BlobRegistered", "BlobCertified", "BlobRegistered"}
 	if !slices.Equal(names, want) {

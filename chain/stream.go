@@ -187,7 +187,7 @@ func decodeCheckpoint(m *v2.Checkpoint) (*Checkpoint, error) {
 	cp.Transactions = make([]Transaction, len(m.GetTransactions()))
 	for i, t := range m.GetTransactions() {
 		tx := &cp.Transactions[i]
-		if tx.Effects, tx.Events, tx.Objects, err = decodeTransactionParts(t); err != nil {
+		if tx.Effects, tx.Events, tx.Objects, tx.Inputs, err = decodeTransactionObjects(t); err != nil {
 			return nil, fmt.Errorf("transaction %d: %w", i, err)
 		}
 		tx.Digest = tx.Effects.TransactionDigest()

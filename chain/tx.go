@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 
 	v2 "github.com/block-vision/sui-go-sdk/pb/sui/rpc/v2"
 	"go.uber.org/zap"
@@ -269,33 +268,50 @@ func decodeExecuted(t *v2.ExecutedTransaction) (*TxResult, error) {
 	return r, nil
 }
 
+// decodeTransactionParts decodes the effects, the events and the objects the effects
+// say were written (at their output versions).
 func decodeTransactionParts(t *v2.ExecutedTransaction) (*sui.TransactionEffects, []sui.Event, []*sui.Object, error) {
-	eff, err := sui.DecodeEffects(t.GetEffects().GetBcs().GetValue())
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("effects: %w", err)
+	eff, events, outputs, _, err := decodeTransactionObjects(t)
+	return eff, events, outputs, err
+}
+
+// decodeTransactionObjects is decodeTransactionParts that also returns the objects as
+// the transaction found them (at the input versions the effects name), where the
+// node sent them.
+func decodeTransactionObjects(t *v2.ExecutedTransaction) (eff *sui.TransactionEffects, events []sui.Event, outputs, inputs []*sui.Object, err error) {
+	if eff, err = sui.DecodeEffects(t.GetEffects().GetBcs().GetValue()); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("effects: %w", err)
 	}
-	var events []sui.Event
 	if evs := t.GetEvents().GetBcs().GetValue(); len(evs) > 0 {
 		if events, err = sui.DecodeEvents(evs); err != nil {
-			return nil, nil, nil, fmt.Errorf("events: %w", err)
+			return nil, nil, nil, nil, fmt.Errorf("events: %w", err)
 		}
 	}
-	outputs := map[string]bool{}
+	type ref struct {
+		id      walrus.ID
+		version uint64
+	}
+	written, found := map[ref]bool{}, map[ref]bool{}
 	for _, ch := range eff.ObjectChanges() {
 		if ch.Output != nil {
-			outputs[ch.ID.String()+"@"+strconv.FormatUint(ch.Output.Version, 10)] = true
+			written[ref{ch.ID, ch.Output.Version}] = true
+		}
+		if ch.Input != nil {
+			found[ref{ch.ID, ch.Input.Version}] = true
 		}
 	}
-	var objects []*sui.Object
 	for _, m := range t.GetObjects().GetObjects() {
 		o, err := sui.DecodeObject(m.GetBcs().GetValue())
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("object %s: %w", m.GetObjectId(), err)
+			return nil, nil, nil, nil, fmt.Errorf("object %s: %w", m.GetObjectId(), err)
 		}
 		id, _ := o.ID()
-		if outputs[id.String()+"@"+strconv.FormatUint(o.Version(), 10)] {
-			objects = append(objects, o)
+		switch r := (ref{id, o.Version()}); {
+		case written[r]:
+			outputs = append(outputs, o)
+		case found[r]:
+			inputs = append(inputs, o)
 		}
 	}
-	return eff, events, objects, nil
+	return eff, events, outputs, inputs, nil
 }

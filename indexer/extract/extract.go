@@ -424,12 +424,20 @@ func (x *Extractor) pool(rows *Rows, tc *txContext, p *walrus.StakingPool, versi
 	if tc.epochNew == nil || (known && p.LatestEpoch <= prev.Pool.LatestEpoch) {
 		return nil // not an epoch change, or a pool it did not advance
 	}
+	before := prev.Pool
 	if !known || !x.inputIs(tc, p.ID, prev.Version) {
-		x.rewardsUnknownPrev.Add(1)
-		x.log.Debug("no previous state for a pool paid at an epoch change", zap.Stringer("node", p.ID), zap.Uint32("epoch", *tc.epochNew))
-		return nil
+		// Not followed from a write (e.g. a genesis pool, seeded from a snapshot): the
+		// transaction's input object is the state it found.
+		if before = x.inputPool(tc, p.ID); before == nil {
+			x.rewardsUnknownPrev.Add(1)
+			x.log.Debug("no previous state for a pool paid at an epoch change", zap.Stringer("node", p.ID), zap.Uint32("epoch", *tc.epochNew))
+			return nil
+		}
+		if before.LatestEpoch >= p.LatestEpoch {
+			return nil // not advanced by this transaction
+		}
 	}
-	r, err := rewards.Derive(*tc.epochNew, prev.Pool, p)
+	r, err := rewards.Derive(*tc.epochNew, before, p)
 	if err != nil {
 		x.rewardsMismatch.Add(1)
 		x.log.Warn("cannot derive a node's reward", zap.Stringer("node", p.ID), zap.Uint64("checkpoint", tc.cp.Sequence), zap.Error(err))
@@ -437,6 +445,21 @@ func (x *Extractor) pool(rows *Rows, tc *txContext, p *walrus.StakingPool, versi
 	}
 	rows.Rewards = append(rows.Rewards, Reward{Paid: r, Checkpoint: tc.cp.Sequence, TxDigest: tc.tx.Digest})
 	return &r
+}
+
+// inputPool decodes the staking pool id as the transaction found it, or nil when the
+// checkpoint did not carry it.
+func (x *Extractor) inputPool(tc *txContext, id walrus.ID) *walrus.StakingPool {
+	o, ok := tc.tx.Input(id)
+	if !ok || x.classify(o) != objStakingPool {
+		return nil
+	}
+	p := new(walrus.StakingPool)
+	if err := bcs.Unmarshal(o.Data.Move.Contents, p); err != nil {
+		x.log.Warn("undecodable input staking pool", zap.Stringer("node", id), zap.Error(err))
+		return nil
+	}
+	return p
 }
 
 // inputIs reports whether the transaction's input version of id is version (true when

@@ -159,8 +159,12 @@ func TestEpochChangeDerivesRewards(t *testing.T) {
 		t.Fatalf("stake epoch = %d, want the pool's latest epoch 1 while the Walrus epoch is unknown", rows.Stake[0].Epoch)
 	}
 
-	// A third pool appears for the first time in the epoch change itself.
+	// A third pool appears for the first time in the epoch change itself; a fourth
+	// exists from genesis, never written before: its input state gives its reward.
 	p3 := c.NewPool("n3", 0, 5, 1)
+	p4 := c.NewPool("n4", 2500, 4_000_000, 1)
+	c.GenesisPool(p4)
+	fixture.Advance(p4, 2, 40_000)
 	fixture.Advance(p1, 2, 10_000)
 	fixture.Advance(p2, 2, 20_000)
 	fixture.Advance(p3, 2, 30)
@@ -174,7 +178,7 @@ func TestEpochChangeDerivesRewards(t *testing.T) {
 			StoragePricePerUnitSize: 100_000, WritePricePerUnitSize: 20_000,
 			FutureAccounting: walrus.FutureAccountingRingBuffer{Length: 1, RingBuffer: []walrus.FutureAccounting{{Epoch: 2}}},
 		}).
-		Pool(p2).Pool(p1).Pool(p3)
+		Pool(p2).Pool(p1).Pool(p3).Pool(p4)
 	rows, err = x.Process(c.Checkpoint(c.Tx(bob), tx))
 	if err != nil {
 		t.Fatal(err)
@@ -188,8 +192,8 @@ func TestEpochChangeDerivesRewards(t *testing.T) {
 	if len(rows.Systems) != 1 || rows.Systems[0].Epoch != 2 || rows.Systems[0].StoragePrice != 100_000 || rows.Systems[0].TotalCapacity != 1<<40 {
 		t.Fatalf("systems = %+v", rows.Systems)
 	}
-	if len(rows.Rewards) != 2 {
-		t.Fatalf("rewards = %+v, want p1 and p2 only (p3 has no earlier state)", rows.Rewards)
+	if len(rows.Rewards) != 3 {
+		t.Fatalf("rewards = %+v, want p1, p2 and p4 (p3 has no earlier state)", rows.Rewards)
 	}
 	got := map[walrus.ID]Reward{}
 	for _, r := range rows.Rewards {
@@ -201,10 +205,13 @@ func TestEpochChangeDerivesRewards(t *testing.T) {
 	if r := got[p2.ID]; r.Paid.Reward != 20_000 || r.Paid.Commission != 2_000 {
 		t.Fatalf("p2 reward = %+v", r)
 	}
+	if r := got[p4.ID]; r.Paid.Reward != 40_000 || r.Paid.Commission != 10_000 || r.Paid.Epoch != 1 {
+		t.Fatalf("genesis pool p4 reward = %+v", r)
+	}
 	if x.Stats().RewardsUnknownPrev != 1 {
 		t.Fatalf("stats = %+v", x.Stats())
 	}
-	if len(rows.Events) != 3 || rows.Events[0].Name != "EpochChangeStart" {
+	if len(rows.Events) != 4 || rows.Events[0].Name != "EpochChangeStart" {
 		t.Fatalf("events = %+v", rows.Events)
 	}
 	for i, ev := range rows.Events {
@@ -227,8 +234,10 @@ func TestEpochChangeDerivesRewards(t *testing.T) {
 			t.Fatalf("NodeRewards JSON = %s", ev.JSON)
 		}
 	}
-	if rows.Events[1].NodeID.Compare(*rows.Events[2].NodeID) >= 0 {
-		t.Fatalf("derived events not in node-ID order")
+	for i := 2; i < len(rows.Events); i++ {
+		if rows.Events[i-1].NodeID.Compare(*rows.Events[i].NodeID) >= 0 {
+			t.Fatalf("derived events not in node-ID order")
+		}
 	}
 	for _, s := range rows.Stake {
 		if s.Epoch != 2 {
