@@ -262,13 +262,8 @@ func (a *API) blob(ctx context.Context, r *http.Request) (any, error) {
 	if len(blobs) == 0 && after == nil && out.Invalid == nil {
 		return nil, notFound("no blob with ID " + blobID.String())
 	}
-	out.Objects.Items = make([]blobJSON, 0, len(blobs))
-	for i := range blobs[:min(limit, len(blobs))] {
-		out.Objects.Items = append(out.Objects.Items, toBlobJSON(&blobs[i], clk))
-	}
-	if len(blobs) > limit {
-		out.Objects.NextCursor = cursor.Cursor{Kind: cursor.BlobObject, ID: blobs[limit-1].ObjectID}.String()
-	}
+	out.Objects = pageOf(blobs, limit, func(b *store.Blob) blobJSON { return toBlobJSON(b, clk) },
+		func(b *store.Blob) cursor.Cursor { return cursor.Cursor{Kind: cursor.BlobObject, ID: b.ObjectID} })
 	return out, nil
 }
 
@@ -300,13 +295,13 @@ func (a *API) blobObject(ctx context.Context, r *http.Request) (any, error) {
 		Events []eventJSON `json:"events"`
 	}{blobJSON: toBlobJSON(b, clk), Events: make([]eventJSON, 0, len(evs))}
 	for i := range evs {
-		out.Events = append(out.Events, toEventJSON(&evs[i], eventCursor(&evs[i])))
+		out.Events = append(out.Events, toEventJSON(&evs[i], eventCursor(&evs[i]).String()))
 	}
 	return out, nil
 }
 
-func eventCursor(e *store.Event) string {
-	return cursor.Cursor{Kind: cursor.Event, A: e.Checkpoint, B: uint64(e.Index)}.String()
+func eventCursor(e *store.Event) cursor.Cursor {
+	return cursor.Cursor{Kind: cursor.Event, A: e.Checkpoint, B: uint64(e.Index)}
 }
 
 func (a *API) ownerBlobs(ctx context.Context, r *http.Request) (any, error) {
@@ -342,15 +337,10 @@ func (a *API) ownerBlobs(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[blobJSON]{Items: make([]blobJSON, 0, len(blobs))}
-	for i := range blobs[:min(limit, len(blobs))] {
-		out.Items = append(out.Items, toBlobJSON(&blobs[i], clk))
-	}
-	if len(blobs) > limit {
-		last := &blobs[limit-1]
-		out.NextCursor = cursor.Cursor{Kind: cursor.OwnerBlob, A: last.CreatedCheckpoint, ID: last.ObjectID}.String()
-	}
-	return out, nil
+	return pageOf(blobs, limit, func(b *store.Blob) blobJSON { return toBlobJSON(b, clk) },
+		func(b *store.Blob) cursor.Cursor {
+			return cursor.Cursor{Kind: cursor.OwnerBlob, A: b.CreatedCheckpoint, ID: b.ObjectID}
+		}), nil
 }
 
 func (a *API) events(ctx context.Context, r *http.Request) (any, error) {
@@ -374,14 +364,7 @@ func (a *API) events(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[eventJSON]{Items: make([]eventJSON, 0, len(evs))}
-	for i := range evs[:min(limit, len(evs))] {
-		out.Items = append(out.Items, toEventJSON(&evs[i], eventCursor(&evs[i])))
-	}
-	if len(evs) > limit {
-		out.NextCursor = eventCursor(&evs[limit-1])
-	}
-	return out, nil
+	return pageOf(evs, limit, func(e *store.Event) eventJSON { return toEventJSON(e, eventCursor(e).String()) }, eventCursor), nil
 }
 
 func (a *API) epochs(ctx context.Context, r *http.Request) (any, error) {
@@ -401,14 +384,8 @@ func (a *API) epochs(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[epochJSON]{Items: make([]epochJSON, 0, len(es))}
-	for i := range es[:min(limit, len(es))] {
-		out.Items = append(out.Items, toEpochJSON(&es[i]))
-	}
-	if len(es) > limit {
-		out.NextCursor = cursor.Cursor{Kind: cursor.Epoch, A: uint64(es[limit-1].Epoch)}.String()
-	}
-	return out, nil
+	return pageOf(es, limit, toEpochJSON,
+		func(e *store.Epoch) cursor.Cursor { return cursor.Cursor{Kind: cursor.Epoch, A: uint64(e.Epoch)} }), nil
 }
 
 func (a *API) epoch(ctx context.Context, r *http.Request) (any, error) {
@@ -461,14 +438,9 @@ func (a *API) committee(ctx context.Context, r *http.Request) (any, error) {
 	if len(ms) == 0 && after == nil {
 		return nil, notFound("no committee for epoch " + r.PathValue("epoch"))
 	}
-	out := page[memberJSON]{Items: make([]memberJSON, 0, len(ms))}
-	for _, m := range ms[:min(limit, len(ms))] {
-		out.Items = append(out.Items, memberJSON{NodeID: m.NodeID, Name: m.Name, NetworkAddress: m.NetworkAddress, Shards: m.Shards, Weight: len(m.Shards)})
-	}
-	if len(ms) > limit {
-		out.NextCursor = cursor.Cursor{Kind: cursor.Committee, A: uint64(n), ID: ms[limit-1].NodeID}.String()
-	}
-	return out, nil
+	return pageOf(ms, limit, func(m *store.CommitteeMember) memberJSON {
+		return memberJSON{NodeID: m.NodeID, Name: m.Name, NetworkAddress: m.NetworkAddress, Shards: m.Shards, Weight: len(m.Shards)}
+	}, func(m *store.CommitteeMember) cursor.Cursor { return cursor.Cursor{Kind: cursor.Committee, A: uint64(n), ID: m.NodeID} }), nil
 }
 
 func (a *API) nodes(ctx context.Context, r *http.Request) (any, error) {
@@ -488,14 +460,8 @@ func (a *API) nodes(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[nodeJSON]{Items: make([]nodeJSON, 0, len(ns))}
-	for i := range ns[:min(limit, len(ns))] {
-		out.Items = append(out.Items, toNodeJSON(&ns[i]))
-	}
-	if len(ns) > limit {
-		out.NextCursor = cursor.Cursor{Kind: cursor.Node, ID: ns[limit-1].NodeID}.String()
-	}
-	return out, nil
+	return pageOf(ns, limit, toNodeJSON,
+		func(n *store.Node) cursor.Cursor { return cursor.Cursor{Kind: cursor.Node, ID: n.NodeID} }), nil
 }
 
 // nodeID parses the path's node ID and checks that the node exists.
@@ -543,15 +509,10 @@ func (a *API) stake(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[stakeJSON]{Items: make([]stakeJSON, 0, len(ss))}
-	for _, s := range ss[:min(limit, len(ss))] {
-		out.Items = append(out.Items, stakeJSON{Epoch: s.Epoch, Stake: amount(s.WalBalance), Shares: amount(s.NumShares),
-			PendingStake: amount(s.PendingStake), CommissionRate: s.CommissionRate, Checkpoint: s.Checkpoint})
-	}
-	if len(ss) > limit {
-		out.NextCursor = cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(ss[limit-1].Epoch)}.String()
-	}
-	return out, nil
+	return pageOf(ss, limit, func(s *store.Stake) stakeJSON {
+		return stakeJSON{Epoch: s.Epoch, Stake: amount(s.WalBalance), Shares: amount(s.NumShares),
+			PendingStake: amount(s.PendingStake), CommissionRate: s.CommissionRate, Checkpoint: s.Checkpoint}
+	}, func(s *store.Stake) cursor.Cursor { return cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(s.Epoch)} }), nil
 }
 
 func (a *API) rewards(ctx context.Context, r *http.Request) (any, error) {
@@ -575,14 +536,9 @@ func (a *API) rewards(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := page[rewardJSON]{Items: make([]rewardJSON, 0, len(rs))}
-	for _, rw := range rs[:min(limit, len(rs))] {
-		out.Items = append(out.Items, rewardJSON{Epoch: rw.Epoch, Reward: amount(rw.Reward), Commission: amount(rw.Commission),
+	return pageOf(rs, limit, func(rw *store.Reward) rewardJSON {
+		return rewardJSON{Epoch: rw.Epoch, Reward: amount(rw.Reward), Commission: amount(rw.Commission),
 			StakerReward: amount(rw.Reward - rw.Commission), CommissionRate: rw.CommissionRate, StakeAfter: amount(rw.StakeAfter),
-			Checkpoint: rw.Checkpoint, TxDigest: rw.TxDigest})
-	}
-	if len(rs) > limit {
-		out.NextCursor = cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(rs[limit-1].Epoch)}.String()
-	}
-	return out, nil
+			Checkpoint: rw.Checkpoint, TxDigest: rw.TxDigest}
+	}, func(rw *store.Reward) cursor.Cursor { return cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(rw.Epoch)} }), nil
 }

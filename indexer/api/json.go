@@ -7,6 +7,7 @@ import (
 
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/indexer/cursor"
 	"github.com/tuskstore/tusk/indexer/store"
 )
 
@@ -221,4 +222,18 @@ type rewardJSON struct {
 type page[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// pageOf makes a page of rows read with limit+1: at most limit items, each converted
+// by item, and when there were more, the cursor (from next) of the last one kept.
+func pageOf[R, T any](rows []R, limit int, item func(*R) T, next func(*R) cursor.Cursor) page[T] {
+	n := min(limit, len(rows))
+	out := page[T]{Items: make([]T, 0, n)}
+	for i := range rows[:n] {
+		out.Items = append(out.Items, item(&rows[i]))
+	}
+	if len(rows) > limit && n > 0 {
+		out.NextCursor = next(&rows[n-1]).String()
+	}
+	return out
 }
