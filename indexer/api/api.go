@@ -440,7 +440,9 @@ func (a *API) committee(ctx context.Context, r *http.Request) (any, error) {
 	}
 	return pageOf(ms, limit, func(m *store.CommitteeMember) memberJSON {
 		return memberJSON{NodeID: m.NodeID, Name: m.Name, NetworkAddress: m.NetworkAddress, Shards: m.Shards, Weight: len(m.Shards)}
-	}, func(m *store.CommitteeMember) cursor.Cursor { return cursor.Cursor{Kind: cursor.Committee, A: uint64(n), ID: m.NodeID} }), nil
+	}, func(m *store.CommitteeMember) cursor.Cursor {
+		return cursor.Cursor{Kind: cursor.Committee, A: uint64(n), ID: m.NodeID}
+	}), nil
 }
 
 func (a *API) nodes(ctx context.Context, r *http.Request) (any, error) {
@@ -489,33 +491,24 @@ func (a *API) node(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a *API) stake(ctx context.Context, r *http.Request) (any, error) {
-	p, err := parseParams(r.URL.Query(), "limit", "cursor")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
-	if err != nil {
-		return nil, err
-	}
-	before, err := p.epochCursor(cursor.NodeEpoch)
-	if err != nil {
-		return nil, err
-	}
-	id, _, err := a.nodeID(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	ss, err := a.r.StakeHistory(ctx, id, before, limit+1)
-	if err != nil {
-		return nil, err
-	}
-	return pageOf(ss, limit, func(s *store.Stake) stakeJSON {
-		return stakeJSON{Epoch: s.Epoch, Stake: amount(s.WalBalance), Shares: amount(s.NumShares),
+	return nodeHistory(ctx, a, r, a.r.StakeHistory, func(s *store.Stake) (uint32, stakeJSON) {
+		return s.Epoch, stakeJSON{Epoch: s.Epoch, Stake: amount(s.WalBalance), Shares: amount(s.NumShares),
 			PendingStake: amount(s.PendingStake), CommissionRate: s.CommissionRate, Checkpoint: s.Checkpoint}
-	}, func(s *store.Stake) cursor.Cursor { return cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(s.Epoch)} }), nil
+	})
 }
 
 func (a *API) rewards(ctx context.Context, r *http.Request) (any, error) {
+	return nodeHistory(ctx, a, r, a.r.RewardHistory, func(rw *store.Reward) (uint32, rewardJSON) {
+		return rw.Epoch, rewardJSON{Epoch: rw.Epoch, Reward: amount(rw.Reward), Commission: amount(rw.Commission),
+			StakerReward: amount(rw.Reward - rw.Commission), CommissionRate: rw.CommissionRate, StakeAfter: amount(rw.StakeAfter),
+			Checkpoint: rw.Checkpoint, TxDigest: rw.TxDigest}
+	})
+}
+
+// nodeHistory serves a page of the path's node's per-epoch rows, newest first: read
+// gives the rows before an epoch, item converts one and tells its epoch (the cursor).
+func nodeHistory[R, T any](ctx context.Context, a *API, r *http.Request,
+	read func(ctx context.Context, node walrus.ID, before *uint32, limit int) ([]R, error), item func(*R) (uint32, T)) (any, error) {
 	p, err := parseParams(r.URL.Query(), "limit", "cursor")
 	if err != nil {
 		return nil, err
@@ -532,13 +525,12 @@ func (a *API) rewards(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := a.r.RewardHistory(ctx, id, before, limit+1)
+	rows, err := read(ctx, id, before, limit+1)
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(rs, limit, func(rw *store.Reward) rewardJSON {
-		return rewardJSON{Epoch: rw.Epoch, Reward: amount(rw.Reward), Commission: amount(rw.Commission),
-			StakerReward: amount(rw.Reward - rw.Commission), CommissionRate: rw.CommissionRate, StakeAfter: amount(rw.StakeAfter),
-			Checkpoint: rw.Checkpoint, TxDigest: rw.TxDigest}
-	}, func(rw *store.Reward) cursor.Cursor { return cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(rw.Epoch)} }), nil
+	return pageOf(rows, limit, func(row *R) T { _, v := item(row); return v }, func(row *R) cursor.Cursor {
+		epoch, _ := item(row)
+		return cursor.Cursor{Kind: cursor.NodeEpoch, A: uint64(epoch)}
+	}), nil
 }
