@@ -8,11 +8,13 @@
 //
 //   - reads: SystemState, StakingState, Epoch, Committee (members sorted by node ID with
 //     their shards, keys and addresses), Prices, Capacity, Pool(s), Blob, BlobsOwnedBy,
-//     BlobAttributes, WALBalance, SUIBalance, LatestCheckpoint;
+//     BlobAttributes, SharedBlob, BlobByObjectID (a Blob or the one a SharedBlob wraps),
+//     WALBalance, SUIBalance, LatestCheckpoint;
 //   - transactions: ReserveSpace, RegisterBlob (reserve_space and register_blob in one
 //     PTB, or an owned Storage reused; WAL split exactly from the signer's coins and the
 //     rest merged back), CertifyBlob, ExtendBlob, DeleteBlob, BurnBlob, InvalidateBlobID,
-//     SetBlobAttributes, RemoveBlobAttributes. Each is dry-run first (a Move abort costs no
+//     SetBlobAttributes, RemoveBlobAttributes, ShareBlob (certify and share in one PTB,
+//     optionally funded), FundSharedBlob, ExtendSharedBlob. Each is dry-run first (a Move abort costs no
 //     gas; the budget is the simulated cost plus a margin), signed with the ed25519 key
 //     under the transaction intent, executed, and its failure returned as an *AbortError
 //     (module, function, code, digest) that errors.Is matches against the Err* aborts;

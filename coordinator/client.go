@@ -101,18 +101,18 @@ func (c *Client) Status(ctx context.Context, id encoding.BlobID) (api.BlobStatus
 	return c.reader.Status(ctx, id)
 }
 
-// BlobObject reads a Blob object and its attributes.
+// BlobObject reads a Blob object, or the Blob a SharedBlob wraps, and its attributes.
 func (c *Client) BlobObject(ctx context.Context, objectID walrus.ID) (*chain.BlobObject, walrus.StringMap, error) {
-	b, err := c.chain.Blob(ctx, objectID)
+	b, err := c.chain.BlobByObjectID(ctx, objectID)
 	if err != nil {
 		if errors.Is(err, chain.ErrNotFound) || errors.Is(err, chain.ErrUnexpectedType) {
 			return nil, nil, fmt.Errorf("%w: %s: %v", ErrNotBlobObject, objectID, err)
 		}
 		return nil, nil, err
 	}
-	attrs, err := c.chain.BlobAttributes(ctx, objectID)
+	attrs, err := c.chain.BlobAttributes(ctx, b.ID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("attributes of Blob %s: %w", objectID, err)
+		return nil, nil, fmt.Errorf("attributes of Blob %s: %w", b.ID, err)
 	}
 	return b, attrs, nil
 }

@@ -39,7 +39,7 @@ func (s *storeFlags) register(cmd *cobra.Command) {
 	_ = f.MarkHidden("deletable")
 	f.BoolVar(&s.force, "force", false, "store even if the blob is already certified")
 	f.StringVar(&s.sendTo, "send-object-to", "", "send the Blob object to this Sui address once certified")
-	f.BoolVar(&s.share, "share", false, "share the Blob object (not supported yet)")
+	f.BoolVar(&s.share, "share", false, "wrap the certified Blob in a shared object that anyone can fund and extend (needs --permanent)")
 	f.BoolVar(&s.ignoreRes, "ignore-resources", false, "buy new storage even if an owned Storage resource fits")
 	f.StringArrayVar(&s.attributes, "attribute", nil, "KEY=VALUE attribute set on the Blob object (repeatable), e.g. content-type=image/png")
 }
@@ -48,6 +48,14 @@ func (s *storeFlags) options(cmd *cobra.Command, maxEpochs uint32) (store.Option
 	var o store.Options
 	if s.permanent && s.deletable {
 		return o, &usageError{cmd: cmd, err: fmt.Errorf("--permanent and --deletable exclude each other")}
+	}
+	if s.share && !s.permanent {
+		// As the Walrus CLI refuses it: nothing takes a Blob out of a shared object again,
+		// so a shared deletable blob could never be deleted.
+		return o, &usageError{cmd: cmd, err: fmt.Errorf("--share: deletable blobs cannot be shared; add --permanent")}
+	}
+	if s.share && s.sendTo != "" {
+		return o, &usageError{cmd: cmd, err: fmt.Errorf("--share and --send-object-to exclude each other")}
 	}
 	if cmd.Flags().Changed("epochs") && s.endEpoch != 0 {
 		return o, &usageError{cmd: cmd, err: fmt.Errorf("--epochs and --end-epoch exclude each other")}
@@ -92,11 +100,12 @@ func newStoreCmd(a *app) *cobra.Command {
 	var cf clientFlags
 	var sf storeFlags
 	cmd := &cobra.Command{
-		Use:   "store FILE... [--epochs N|max | --end-epoch E] [--permanent] [--send-object-to ADDR] [--json]",
+		Use:   "store FILE... [--epochs N|max | --end-epoch E] [--permanent] [--send-object-to ADDR | --share] [--json]",
 		Short: "Store files as blobs: encode, pay WAL, upload to the storage nodes, certify",
 		Long: "store stores each FILE as a Walrus blob for --epochs epochs (default 1) and prints its blob ID and\n" +
 			"Blob object. A blob already certified long enough is not paid for again (use --force to store\n" +
-			"anyway). Blobs are deletable unless --permanent. On a terminal a progress bar shows the upload.",
+			"anyway). Blobs are deletable unless --permanent. With --share the certified Blob goes into a new\n" +
+			"shared object that anyone can fund and extend. On a terminal a progress bar shows the upload.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log, err := a.logger()
@@ -174,8 +183,12 @@ func printStoreResult(w interface{ Write([]byte) (int, error) }, path string, re
 		if b.Deletable {
 			kind = "deletable"
 		}
-		fmt.Fprintf(w, "Stored %s (%d bytes): blob ID %s, Blob object %s, %s, until epoch %d, cost %s WAL\n",
-			path, b.Size, b.BlobID, b.ID, kind, b.Storage.EndEpoch, decimal(res.NewlyCreated.Cost, 1_000_000_000))
+		shared := ""
+		if id := res.NewlyCreated.SharedBlobObject; id != nil {
+			shared = fmt.Sprintf(", shared blob object %s", id)
+		}
+		fmt.Fprintf(w, "Stored %s (%d bytes): blob ID %s, Blob object %s%s, %s, until epoch %d, cost %s WAL\n",
+			path, b.Size, b.BlobID, b.ID, shared, kind, b.Storage.EndEpoch, decimal(res.NewlyCreated.Cost, 1_000_000_000))
 	case res.AlreadyCertified != nil:
 		ac := res.AlreadyCertified
 		fmt.Fprintf(w, "Already certified %s: blob ID %s, until epoch %d (nothing paid)\n", path, ac.BlobID, ac.EndEpoch)

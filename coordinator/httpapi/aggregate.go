@@ -280,8 +280,8 @@ func (s *Server) getByteRange(w http.ResponseWriter, r *http.Request, id encodin
 	return err
 }
 
-// getByObjectID serves GET /v1/blobs/by-object-id/{id}: the blob of a Blob object, with
-// its allowed attributes as headers.
+// getByObjectID serves GET /v1/blobs/by-object-id/{id}: the blob of a Blob object (or of
+// the Blob a SharedBlob wraps), with its allowed attributes as headers.
 func (s *Server) getByObjectID(w http.ResponseWriter, r *http.Request, oid walrus.ID) error {
 	obj, attrs, err := s.agg.BlobObject(r.Context(), oid)
 	if err != nil {

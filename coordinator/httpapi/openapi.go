@@ -50,7 +50,7 @@ func (s *Server) OpenAPI() obj {
 		param("reuse_resources", "query", "boolean", "Reuse owned registrations (always done unless force).", false),
 		param("encoding_type", "query", "string", "RS2 (the only encoding).", false),
 		param("send_object_to", "query", "string", "Sui address to send the Blob object to once certified.", false),
-		param("share", "query", "boolean", "Share the Blob object (not supported yet: 501).", false),
+		param("share", "query", "boolean", "Wrap the certified Blob into a new shared object (SharedBlob) that anyone can fund and extend; its ID is newlyCreated.sharedBlobObject. Not with send_object_to.", false),
 	}
 	readParams := []any{
 		param("strict_consistency_check", "query", "boolean", "Re-encode the blob and compare its blob ID.", false),
@@ -90,7 +90,7 @@ func (s *Server) OpenAPI() obj {
 			"responses":  merge(obj{"200": obj{"description": "The bytes", "content": binary}}, errorResponses("400", "404", "429", "503")),
 		}}
 		paths["/v1/blobs/by-object-id/{blob_object_id}"] = obj{"get": obj{
-			"summary":    "Read the blob of a Blob object, with its allowed attributes as headers",
+			"summary":    "Read the blob of a Blob or SharedBlob object, with its allowed attributes as headers",
 			"parameters": append([]any{param("blob_object_id", "path", "string", "Sui object ID.", true)}, readParams...),
 			"responses":  merge(obj{"200": obj{"description": "The blob", "content": binary}}, errorResponses("400", "404", "416", "429", "503")),
 		}}

@@ -34,7 +34,7 @@ var (
 	// certification was attempted; the registration stays and can be reused.
 	ErrNotEnoughConfirmations = errors.New("store: not enough storage confirmations")
 	// ErrUnsupported: the chain client cannot do what was asked (share a blob, send the
-	// Blob object to another address).
+	// Blob object to another address): it lacks BlobSharer or ObjectTransferrer.
 	ErrUnsupported = errors.New("store: not supported")
 	// ErrBlobTooLarge: the blob exceeds the maximum size for the shard count.
 	ErrBlobTooLarge = encoding.ErrBlobTooLarge
@@ -142,7 +142,10 @@ type Options struct {
 	ReuseResources bool
 	// SendObjectTo sends the Blob object to this address once certified.
 	SendObjectTo *walrus.Address
-	// Share wraps the Blob in a shared object (not supported yet).
+	// Share wraps the certified Blob into a new shared object (walrus::shared_blob) in the
+	// certifying transaction, so that anyone can fund and extend it; the result names it
+	// (NewlyCreated.SharedBlobObject). Not with SendObjectTo. As with Walrus, a blob found
+	// already certified (alreadyCertified) is not shared. Needs a BlobSharer chain.
 	Share bool
 	// Attributes are set on the Blob object when it is registered.
 	Attributes walrus.StringMap
@@ -257,8 +260,9 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 			w.metrics.Bytes("store", len(blob))
 		}
 	}()
-	if opts.Share {
-		return nil, fmt.Errorf("%w: sharing a blob (the shared_blob module is not in tusk's chain client yet)", ErrUnsupported)
+	sharer, err := w.sharer(&opts)
+	if err != nil {
+		return nil, err
 	}
 	var transfer ObjectTransferrer
 	if opts.SendObjectTo != nil && *opts.SendObjectTo != w.chain.Address() {
@@ -380,7 +384,8 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 	// Certify.
 	rep.phase(PhaseCertify, 0)
 	t = time.Now()
-	if _, err := w.chain.CertifyBlob(ctx, reg.ObjectID, cert); err != nil {
+	shared, err := w.certify(ctx, reg.ObjectID, cert, sharer)
+	if err != nil {
 		if isEpochMismatch(err) {
 			w.committees.Invalidate()
 		}
@@ -399,8 +404,11 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 	if b.CertifiedEpoch == nil {
 		b.CertifiedEpoch = &ce
 	}
-	res.NewlyCreated = &NewlyCreated{BlobObject: NewBlobObject(&b), ResourceOperation: op, Cost: reg.Paid}
+	res.NewlyCreated = &NewlyCreated{BlobObject: NewBlobObject(&b), ResourceOperation: op, Cost: reg.Paid, SharedBlobObject: shared}
 	rep.phase(PhaseDone, 0)
+	if shared != nil {
+		log = log.With(zap.Stringer("shared_object", shared))
+	}
 	log.Info("stored", zap.Stringer("object", reg.ObjectID), zap.Uint32("end_epoch", b.Storage.EndEpoch),
 		zap.Duration("encode", res.Timings.Encode), zap.Duration("upload", res.Timings.Upload), zap.Duration("chain", res.Timings.Chain()))
 	return res, nil

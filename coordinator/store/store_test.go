@@ -313,10 +313,10 @@ func TestStoreOptions(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrInvalidOptions", name, err)
 		}
 	}
-	if _, err := w.Store(n.Ctx, randomBlob(10), store.Options{Share: true}); !errors.Is(err, store.ErrUnsupported) {
-		t.Errorf("share: err %v, want ErrUnsupported", err)
-	}
 	to := walrus.MustParseID("0x1111111111111111111111111111111111111111111111111111111111111111")
+	if _, err := w.Store(n.Ctx, randomBlob(10), store.Options{Share: true, SendObjectTo: &to}); !errors.Is(err, store.ErrInvalidOptions) {
+		t.Errorf("share and send to: err %v, want ErrInvalidOptions", err)
+	}
 	if _, ok := any(n.Chain).(store.ObjectTransferrer); !ok {
 		if _, err := w.Store(n.Ctx, randomBlob(10), store.Options{SendObjectTo: &to}); !errors.Is(err, store.ErrUnsupported) {
 			t.Errorf("send to another address: err %v, want ErrUnsupported", err)

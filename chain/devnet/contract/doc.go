@@ -34,6 +34,9 @@
 //     NewGenesisSystem, TxContext, Coin.
 //   - blob.go (blob.move, metadata.move): Burn, the attribute functions (the b"metadata"
 //     dynamic field modelled as a *walrus.Metadata kept next to the blob), MetadataFieldID.
+//   - shared_blob.go (shared_blob.move): NewSharedBlob, NewFundedSharedBlob,
+//     FundSharedBlob, ExtendSharedBlob (extend_blob paid from the funds), and the
+//     accessors SharedBlobBlob and SharedBlobFunds.
 //   - storage_resource.go: SplitByEpoch, SplitBySize, FusePeriods, FuseAmount, Fuse,
 //     Destroy. storage_accounting.go: the future-accounting ring buffer.
 //   - encoding_move.go (encoding.move, redstuff.move): EncodedBlobLength, DeriveBlobID,

@@ -46,7 +46,9 @@
 // new Storage; register_blob wraps its Storage into the new Blob; delete_blob deletes the
 // Blob (and its attributes field) and returns the Storage, unwrapped;
 // extend_blob_with_resource deletes the extension Storage; burn deletes the Blob and its
-// Storage. A Blob's attributes are its dynamic field Field<vector<u8>, Metadata> named
+// Storage; shared_blob::new and new_funded wrap the Blob into a new shared SharedBlob
+// (deleting the funding coin), fund deletes the coin it adds, and extend pays extend_blob
+// from the funds. A Blob's attributes are its dynamic field Field<vector<u8>, Metadata> named
 // b"metadata", created, mutated (only when Move writes through it) and removed as
 // blob.move does.
 //

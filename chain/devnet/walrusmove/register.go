@@ -23,6 +23,8 @@ import (
 //	metadata::         new, insert_or_update, remove, remove_if_exists
 //	storage_resource:: split_by_epoch, split_by_size, fuse_periods, fuse_amount, fuse,
 //	                   destroy, start_epoch, end_epoch, size
+//	shared_blob::      new, new_funded, fund, extend (blob and funds return references,
+//	                   which transactions cannot call)
 //	staking::          register_candidate, set_next_commission, collect_commission,
 //	                   set_commission_receiver, set_governance_authorized,
 //	                   set_storage_price_vote, set_write_price_vote, set_node_capacity_vote,
@@ -54,6 +56,7 @@ func Register(reg *exec.Registry, ids IDs) error {
 		{"staking", "Staking", exec.TypeDef{Abilities: exec.AbilityKey}},
 		{"blob", "Blob", exec.TypeDef{Abilities: ks}},
 		{"storage_resource", "Storage", exec.TypeDef{Abilities: ks}},
+		{"shared_blob", "SharedBlob", exec.TypeDef{Abilities: ks}},
 		{"metadata", "Metadata", exec.TypeDef{Abilities: exec.AbilityDrop | exec.AbilityStore}},
 		{"system_state_inner", "SystemStateInnerV1", exec.TypeDef{Abilities: exec.AbilityStore}},
 		{"staking_inner", "StakingInnerV1", exec.TypeDef{Abilities: exec.AbilityStore}},
@@ -96,6 +99,7 @@ func Register(reg *exec.Registry, ids IDs) error {
 		{"blob", m.blobFunctions()},
 		{"metadata", m.metadataFunctions()},
 		{"storage_resource", m.storageFunctions()},
+		{"shared_blob", m.sharedBlobFunctions()},
 		{"staking", m.stakingFunctions()},
 		{"auth", m.authFunctions()},
 		{"node_metadata", m.nodeMetadataFunctions()},
