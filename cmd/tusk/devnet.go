@@ -47,6 +47,7 @@ func newDevnetCmd(a *app) *cobra.Command {
 		epoch         time.Duration
 		indexerAddr   string
 		publisherAddr string
+		externalNodes bool
 	)
 	def := devcluster.Default()
 	defaultPort := 9000
@@ -69,7 +70,11 @@ func newDevnetCmd(a *app) *cobra.Command {
 			"System and Staking objects, keystore, WAL coin type). It runs until interrupted (Ctrl-C).\n\n" +
 			"--config FILE sets the genesis of a new devnet (YAML: genesis.n_shards, genesis.epoch_duration,\n" +
 			"genesis.wal_supply, genesis.storage_price, genesis.write_price, genesis.capacity); the nodes\n" +
-			"are --nodes devnet nodes. Reopening a devnet with another genesis fails.",
+			"are --nodes devnet nodes. Reopening a devnet with another genesis fails.\n\n" +
+			"--external-nodes registers the storage nodes at genesis as usual but does not run them: it\n" +
+			"writes each node's keys and complete configuration (plain HTTP on its registered address, the\n" +
+			"chain's gRPC address and Walrus objects) to DIR/node-I/node.yaml, rewritten at every start, and\n" +
+			"leaves each node to run as a process of its own: tusk node run --config DIR/node-I/node.yaml.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if port < 0 || port > 65535 {
@@ -85,6 +90,13 @@ func newDevnetCmd(a *app) *cobra.Command {
 				}
 				dir = d
 			}
+			// The client config and the nodes' configs name files in DIR: absolute paths
+			// work from any working directory.
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				return fmt.Errorf("devnet: --dir: %w", err)
+			}
+			dir = abs
 			log, err := a.logger()
 			if err != nil {
 				return err
@@ -92,6 +104,7 @@ func newDevnetCmd(a *app) *cobra.Command {
 			defer func() { _ = log.Sync() }()
 			cfg := devcluster.Default()
 			cfg.Dir, cfg.Nodes, cfg.Shards, cfg.EpochDuration, cfg.IndexerAddr, cfg.Log = dir, nodes, shards, epoch, indexerAddr, log
+			cfg.ExternalNodes = externalNodes
 			if _, _, err := net.SplitHostPort(publisherAddr); err != nil {
 				return &usageError{cmd: cmd, err: fmt.Errorf("--publisher-addr: want host:port, got %q", publisherAddr)}
 			}
@@ -121,6 +134,7 @@ func newDevnetCmd(a *app) *cobra.Command {
 	f.DurationVar(&epoch, "epoch-duration", def.EpochDuration, "epoch duration of a new devnet")
 	f.StringVar(&indexerAddr, "indexer-addr", "127.0.0.1:31416", "address of the indexer's explorer API and event feed")
 	f.StringVar(&publisherAddr, "publisher-addr", httpapi.Default().Bind, "address of the publisher and aggregator (the Walrus HTTP API)")
+	f.BoolVar(&externalNodes, "external-nodes", false, "do not run the storage nodes: write DIR/node-I/node.yaml for tusk node run --config instead")
 	return cmd
 }
 
@@ -227,7 +241,11 @@ func runDevnet(ctx context.Context, cfg devcluster.Config, publisherAddr string,
 		{"shards", strconv.Itoa(int(cl.Genesis().NShards))},
 	}
 	for i := 0; i < cl.Nodes(); i++ {
-		lines = append(lines, [2]string{fmt.Sprintf("node %d", i), "http://" + cl.NodeAddress(i) + " (node ID " + cl.NodeID(i).String() + ")"})
+		line := "http://" + cl.NodeAddress(i) + " (node ID " + cl.NodeID(i).String() + ")"
+		if cl.ExternalNodes() {
+			line += "; run it: tusk node run --config " + cl.NodeConfigPath(i)
+		}
+		lines = append(lines, [2]string{fmt.Sprintf("node %d", i), line})
 	}
 	lines = append(lines,
 		[2]string{"publisher", "http://" + cl.PublisherAddr() + "/v1/blobs (PUT; GET /v1/blobs/{id} reads)"},

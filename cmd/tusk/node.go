@@ -15,7 +15,6 @@ import (
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/keys"
-	"github.com/tuskstore/tusk/config"
 	"github.com/tuskstore/tusk/internal/logging"
 	"github.com/tuskstore/tusk/node"
 	"github.com/tuskstore/tusk/node/events"
@@ -36,14 +35,17 @@ var nodeChain = func(ctx context.Context, cfg chain.Config, log *zap.Logger) (no
 func newNodeCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "node",
-		Short: "Run a Walrus storage node, or make its keys",
+		Short: "Run a Walrus storage node, make its keys, register and operate it on chain",
 		Long: "node runs a Walrus storage node: the storage-node REST API (HTTP/2 over TLS with a certificate\n" +
 			"for the node's network key), slivers and metadata in a pebble database, storage confirmations\n" +
-			"signed with its BLS key, and blob sync from the other nodes of the committee.",
+			"signed with its BLS key, and blob sync from the other nodes of the committee. Its operator\n" +
+			"commands (setup, info, collect-commission, set-commission, vote) sign with the key of the client\n" +
+			"configuration (--config, as for `tusk store`) and its StorageNodeCap.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newNodeRunCmd(a), newNodeKeygenCmd())
+	cmd.AddCommand(newNodeRunCmd(a), newNodeKeygenCmd(), newNodeSetupCmd(a), newNodeInfoCmd(a),
+		newNodeCollectCommissionCmd(a), newNodeSetCommissionCmd(a), newNodeVoteCmd(a))
 	return cmd
 }
 
@@ -52,14 +54,16 @@ func newNodeRunCmd(a *app) *cobra.Command {
 		Use:   "run",
 		Short: "Run the storage node described by --config",
 		Long: "run starts the storage node configured by the YAML file given with --config (environment\n" +
-			"variables TUSK_NODE_<FIELD> override it) and runs it until interrupted.",
+			"variables TUSK_NODE_<FIELD> override it) and runs it until interrupted. An operator section\n" +
+			"(operator: keystore or private_key, node_cap_id, epochs, commission) makes the node submit its\n" +
+			"own transactions with the operator's key, drive epochs and collect commission on a schedule.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a.configPath == "" {
 				return &usageError{cmd: cmd, err: errors.New("--config is required")}
 			}
-			cfg := node.Default()
-			if err := config.Load(a.configPath, &cfg, "TUSK_NODE"); err != nil {
+			cfg, err := loadNodeRunConfig(a.configPath)
+			if err != nil {
 				return err
 			}
 			lc := cfg.Log
@@ -71,7 +75,7 @@ func newNodeRunCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer func() { _ = log.Sync() }()
-			return runNode(cmd.Context(), cfg, log)
+			return runOperatedNode(cmd.Context(), cfg, log)
 		},
 	}
 }

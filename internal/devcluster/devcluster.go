@@ -52,6 +52,10 @@ type Config struct {
 	// NodesFollowFeed makes the nodes follow the indexer's event feed instead of the
 	// chain's checkpoint stream (needs DatabaseURL).
 	NodesFollowFeed bool
+	// ExternalNodes registers the nodes at genesis and writes their keys and
+	// configuration (NodeConfigPath) but does not run them: they run as processes of
+	// their own (`tusk node run --config DIR/node-I/node.yaml`).
+	ExternalNodes bool
 	// Genesis, when set, gives the parameters of a new cluster's genesis (shards, epoch
 	// duration, supply, prices, capacity); its nodes are replaced by Nodes devnet nodes.
 	// Nil: contract.Default() with Shards and EpochDuration.
@@ -145,7 +149,11 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	dcfg := devnet.Config{Genesis: gen, RPCAddr: cfg.RPCAddr}
+	grants, err := genesisGrants(cfg.Dir, gen, created)
+	if err != nil {
+		return nil, err
+	}
+	dcfg := devnet.Config{Genesis: gen, RPCAddr: cfg.RPCAddr, Grants: grants}
 	d, err := devnet.Open(ctx, filepath.Join(cfg.Dir, "chain"), dcfg, cfg.Log.Named("devnet"))
 	if err != nil {
 		return nil, err
@@ -174,6 +182,12 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		}
 	}
 	c.nodes = make([]*runningNode, len(gen.Nodes))
+	if cfg.ExternalNodes {
+		if err := c.writeExternalNodeConfigs(); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
 	for i := range gen.Nodes {
 		if err := c.StartNode(ctx, i); err != nil {
 			return nil, err
@@ -310,8 +324,14 @@ func (c *Cluster) StartNode(ctx context.Context, i int) error {
 		}
 		src = events.FromFeed(fc)
 	}
-	n, err := node.New(nc, node.Deps{Log: log, Events: src, Committee: client})
+	op, err := c.newOperator(ctx, i, log)
 	if err != nil {
+		client.Close()
+		return err
+	}
+	n, err := node.New(nc, node.Deps{Log: log, Events: src, Committee: client, Chain: op.op.Writer()})
+	if err != nil {
+		op.client.Close()
 		client.Close()
 		return fmt.Errorf("devcluster: node %d: %w", i, err)
 	}
@@ -321,7 +341,7 @@ func (c *Cluster) StartNode(ctx context.Context, i int) error {
 	c.nodes[i] = rn
 	c.mu.Unlock()
 	go func() {
-		err := n.Run(runCtx)
+		err := op.run(runCtx, n)
 		client.Close()
 		if err != nil && runCtx.Err() == nil {
 			c.report(fmt.Errorf("node %d: %w", i, err))

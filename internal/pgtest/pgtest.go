@@ -53,7 +53,11 @@ var shared = newHarness()
 
 // Main runs the tests and then stops the throwaway server, if one was
 // started, before exiting with the tests' status. Call it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns the tests' status, for a TestMain
+// that has cleanup of its own to do before it exits.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if err := shared.close(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
@@ -61,7 +65,7 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // URL creates a fresh, empty database for t and returns a URL (or DSN) for
