@@ -375,6 +375,18 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 	// Upload and collect confirmations.
 	t = time.Now()
 	cert, err := w.upload(ctx, com, enc, persistence, rep)
+	if err != nil && ctx.Err() == nil {
+		// The epoch may have changed since the committee was read (the nodes then refuse
+		// shards they no longer hold, or sign for the new epoch): read it again and, if
+		// it moved on, upload to the new committee.
+		w.committees.Invalidate()
+		if now, serr := w.committees.Current(ctx); serr == nil && now.Epoch != st.Epoch {
+			log.Info("the epoch changed during the upload; uploading to the new committee",
+				zap.Uint32("from", st.Epoch), zap.Uint32("to", now.Epoch), zap.NamedError("first_attempt", err))
+			com = now.Write
+			cert, err = w.upload(ctx, com, enc, persistence, rep)
+		}
+	}
 	res.Timings.Upload = time.Since(t)
 	w.metrics.Stage("store", "upload", res.Timings.Upload)
 	if err != nil {

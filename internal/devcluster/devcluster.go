@@ -29,6 +29,7 @@ import (
 	"github.com/tuskstore/tusk/indexer/feed"
 	"github.com/tuskstore/tusk/node"
 	"github.com/tuskstore/tusk/node/events"
+	"github.com/tuskstore/tusk/node/operator"
 )
 
 // Config shapes a new cluster; an existing directory keeps the shape it was created with.
@@ -62,6 +63,10 @@ type Config struct {
 	Genesis *contract.GenesisConfig
 	// Log receives the components' logs.
 	Log *zap.Logger
+	// TweakNode and TweakOperator, when set, adjust node i's configuration and its
+	// operator's before it starts (tests: small sync batches, commission schedules).
+	TweakNode     func(i int, c *node.Config)
+	TweakOperator func(i int, c *operator.Config)
 }
 
 // Default is 4 nodes, 10 shards, 10-minute epochs, the devnet preset's RPC address.
@@ -288,6 +293,9 @@ func (c *Cluster) NodeConfig(i int) node.Config {
 	nc.Chain = c.chain
 	nc.MetricsAddr = ""
 	nc.ShutdownTimeout = 5 * time.Second
+	if c.cfg.TweakNode != nil {
+		c.cfg.TweakNode(i, &nc)
+	}
 	return nc
 }
 

@@ -44,6 +44,9 @@ func (c *Cluster) OperatorConfig(i int) operator.Config {
 	cfg.Epochs.Drive = true
 	cfg.Epochs.WALTreasury = c.d.IDs().Treasury.String()
 	cfg.Commission.Collect = false
+	if c.cfg.TweakOperator != nil {
+		c.cfg.TweakOperator(i, &cfg)
+	}
 	return cfg
 }
 
