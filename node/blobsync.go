@@ -154,10 +154,16 @@ func (n *Node) syncBlob(ctx context.Context, id encoding.BlobID) error {
 				continue
 			}
 			s, err := n.recoverSliver(ctx, v, *vm, axis, v.params.SliverOfPair(axis, pair))
-			if errors.Is(err, errInconsistent) {
+			if ie := (*encoding.InconsistencyError)(nil); errors.As(err, &ie) {
 				n.metrics.syncFailed.WithLabelValues("inconsistent").Inc()
-				n.log.Error("blob is inconsistently encoded; sync abandoned (invalidation is not implemented yet)",
-					zap.Stringer("blob_id", id), zap.Error(err))
+				n.log.Warn("blob is inconsistently encoded; invalidating it", zap.Stringer("blob_id", id), zap.Error(err))
+				if err := n.invalidate(ctx, v, id, &ie.Proof); err != nil {
+					if errors.Is(err, errNoChainWriter) {
+						n.log.Error("cannot invalidate the inconsistent blob: the node has no chain writer; sync abandoned", zap.Stringer("blob_id", id))
+						return n.dropSyncJob(id)
+					}
+					return err // retried with backoff until the InvalidBlobID event drops the job
+				}
 				return n.dropSyncJob(id)
 			}
 			if err != nil {
@@ -296,7 +302,7 @@ func (n *Node) recoverSliver(ctx context.Context, v *view, vm encoding.VerifiedM
 	s, err := v.codec.RecoverSliver(vm, axis, target, list)
 	var ie *encoding.InconsistencyError
 	if errors.As(err, &ie) {
-		return encoding.Sliver{}, fmt.Errorf("%w: %v", errInconsistent, err)
+		return encoding.Sliver{}, fmt.Errorf("%w: %w", errInconsistent, err)
 	}
 	if err != nil {
 		return encoding.Sliver{}, fmt.Errorf("node: recover %s sliver %d of %s: %w", axis, target, id, err)

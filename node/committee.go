@@ -7,21 +7,30 @@ import (
 	"sync"
 
 	"github.com/tuskstore/tusk/chain"
+	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/node/api"
 	"github.com/tuskstore/tusk/node/client"
 )
 
-// CommitteeSource gives the current committee (chain.Client's Committee).
+// CommitteeSource gives the committees (chain.Client has both methods).
 type CommitteeSource interface {
+	// Committee is the current committee.
 	Committee(ctx context.Context) (*chain.Committee, error)
+	// PreviousCommittee is the committee of the epoch before the current one: where a
+	// shard gained at an epoch change comes from.
+	PreviousCommittee(ctx context.Context) (*chain.Committee, error)
 }
 
-// Peer is what blob sync asks of another storage node (*client.Client is one).
+// Peer is what blob sync and shard sync ask of another storage node (*client.Client
+// is one).
 type Peer interface {
 	Metadata(ctx context.Context, id encoding.BlobID) (encoding.MetadataWithID, error)
 	RecoverySymbols(ctx context.Context, id encoding.BlobID, f api.RecoverySymbolsFilter) ([]encoding.GeneralRecoverySymbol, error)
+	// SyncShard asks a shard's previous owner for its slivers, signing with key.
+	SyncShard(ctx context.Context, req messages.SyncShardRequest, key *keys.BLSKey) (api.SyncShardResponse, error)
 }
 
 // PeerDialer gives a Peer for a committee member.

@@ -61,15 +61,31 @@ type PendingConfig struct {
 	TTL time.Duration `yaml:"ttl"`
 }
 
-// SyncConfig configures blob sync.
+// SyncConfig configures blob sync and shard sync.
 type SyncConfig struct {
 	// Concurrency is the number of blobs synced at once.
 	Concurrency int `yaml:"concurrency"`
 	// RequestTimeout bounds one request to a peer.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
-	// RetryMin and RetryMax bound the backoff between attempts of a failed sync.
+	// RetryMin and RetryMax bound the backoff between attempts of a failed sync (of a
+	// blob, of a shard's batch, of epoch_sync_done).
 	RetryMin time.Duration `yaml:"retry_min"`
 	RetryMax time.Duration `yaml:"retry_max"`
+	// ShardBatch is the number of slivers asked of a gained shard's previous owner in
+	// one sync_shard request (Walrus sliver_count_per_sync_request).
+	ShardBatch int `yaml:"shard_batch"`
+	// ShardRetries is how many sync_shard requests in a row may fail before the gained
+	// shard is recovered blob by blob from the other nodes instead (a previous owner
+	// that answers it has not reached the epoch yet is waited for ten times as long).
+	ShardRetries int `yaml:"shard_retries"`
+	// ShardConcurrency is the number of gained shards synced at once.
+	ShardConcurrency int `yaml:"shard_concurrency"`
+	// ShardServeMax bounds the slivers one sync_shard request may ask for; larger
+	// requests are refused (Walrus max_sliver_count_per_sync_request).
+	ShardServeMax int `yaml:"shard_serve_max"`
+	// ShardServeBytes bounds the sliver data of one sync_shard answer: it ends with the
+	// sliver that reaches the bound.
+	ShardServeBytes int64 `yaml:"shard_serve_bytes"`
 }
 
 // Default is the configuration with every default filled in; NodeID and the key files
@@ -97,6 +113,12 @@ func Default() Config {
 			RequestTimeout: 30 * time.Second,
 			RetryMin:       time.Second,
 			RetryMax:       5 * time.Minute,
+
+			ShardBatch:       1000,
+			ShardRetries:     10,
+			ShardConcurrency: 4,
+			ShardServeMax:    100_000,
+			ShardServeBytes:  64 << 20,
 		},
 		ShutdownTimeout: 30 * time.Second,
 		Log:             logging.Default(),
@@ -154,6 +176,21 @@ func (c *Config) Validate() error {
 	}
 	if c.Sync.RetryMin <= 0 || c.Sync.RetryMax < c.Sync.RetryMin {
 		errs.Invalid("sync.retry_min", "must be positive and at most sync.retry_max (%s), got %s", c.Sync.RetryMax, c.Sync.RetryMin)
+	}
+	if c.Sync.ShardServeMax <= 0 {
+		errs.Invalid("sync.shard_serve_max", "must be positive, got %d", c.Sync.ShardServeMax)
+	}
+	if c.Sync.ShardBatch <= 0 || (c.Sync.ShardServeMax > 0 && c.Sync.ShardBatch > c.Sync.ShardServeMax) {
+		errs.Invalid("sync.shard_batch", "must be positive and at most sync.shard_serve_max (%d), got %d", c.Sync.ShardServeMax, c.Sync.ShardBatch)
+	}
+	if c.Sync.ShardRetries < 0 {
+		errs.Invalid("sync.shard_retries", "must not be negative, got %d", c.Sync.ShardRetries)
+	}
+	if c.Sync.ShardConcurrency <= 0 {
+		errs.Invalid("sync.shard_concurrency", "must be positive, got %d", c.Sync.ShardConcurrency)
+	}
+	if c.Sync.ShardServeBytes <= 0 {
+		errs.Invalid("sync.shard_serve_bytes", "must be positive, got %d", c.Sync.ShardServeBytes)
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs.Invalid("shutdown_timeout", "must be positive, got %s", c.ShutdownTimeout)

@@ -91,9 +91,12 @@ func (n *Node) applyEvent(ctx context.Context, ev events.Event) error {
 	next.Applied++
 
 	id, isBlob := blobOf(ev.Event)
+	if e, ok := ev.Event.(*walrus.EpochChangeStart); ok {
+		return n.applyEpochChangeStart(ctx, e.Epoch, next)
+	}
 	if !isBlob {
 		switch e := ev.Event.(type) {
-		case *walrus.EpochChangeStart, *walrus.EpochChangeDone:
+		case *walrus.EpochChangeDone:
 			if err := n.refreshCommittee(ctx); err != nil {
 				return err
 			}

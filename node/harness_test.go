@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/node"
@@ -32,9 +34,12 @@ var testPkg = walrus.MustParseID("0x77")
 
 const testEpoch = 1
 
+// committeeSource is the chain's committee as the test sets it, with the committees of
+// earlier epochs (PreviousCommittee).
 type committeeSource struct {
-	mu sync.Mutex
-	c  *chain.Committee
+	mu   sync.Mutex
+	c    *chain.Committee
+	past map[uint32]*chain.Committee
 }
 
 func (s *committeeSource) Committee(context.Context) (*chain.Committee, error) {
@@ -47,10 +52,68 @@ func (s *committeeSource) Committee(context.Context) (*chain.Committee, error) {
 	return &c, nil
 }
 
+// PreviousCommittee is the committee of the epoch before the current one (empty if the
+// test set none), as chain.Client reads it.
+func (s *committeeSource) PreviousCommittee(context.Context) (*chain.Committee, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.c == nil {
+		return nil, errors.New("no committee yet")
+	}
+	if p := s.past[s.c.Epoch-1]; p != nil {
+		c := *p
+		return &c, nil
+	}
+	return &chain.Committee{Epoch: s.c.Epoch - 1, NShards: s.c.NShards}, nil
+}
+
 func (s *committeeSource) set(c *chain.Committee) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.past == nil {
+		s.past = map[uint32]*chain.Committee{}
+	}
+	s.past[c.Epoch] = c
 	s.c = c
+}
+
+// recordingChain is a ChainWriter that records the node's epoch_sync_done calls and
+// invalidate_blob_id certificates.
+type recordingChain struct {
+	mu          sync.Mutex
+	calls       map[uint32]int
+	invalidated []messages.ConfirmationCertificate
+}
+
+func (c *recordingChain) EpochSyncDone(_ context.Context, epoch uint32) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls == nil {
+		c.calls = map[uint32]int{}
+	}
+	c.calls[epoch]++
+	return nil
+}
+
+func (c *recordingChain) InvalidateBlobID(_ context.Context, cert *messages.ConfirmationCertificate) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.invalidated = append(c.invalidated, *cert)
+	return nil
+}
+
+// certificates are the invalidate_blob_id certificates submitted so far.
+func (c *recordingChain) certificates() []messages.ConfirmationCertificate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.invalidated)
+}
+
+// epochSyncDone is the number of epoch_sync_done calls for epoch.
+func (c *recordingChain) epochSyncDone(epoch uint32) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[epoch]
 }
 
 type testNode struct {
@@ -62,6 +125,9 @@ type testNode struct {
 	netKey *keys.NetworkKey
 	n      *node.Node
 	client *client.Client
+	// chain, if set, is the node's ChainWriter; peers, if set, its PeerDialer.
+	chain  *recordingChain
+	peers  node.PeerDialer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -80,6 +146,21 @@ type testNet struct {
 // newNet starts one node per entry of shards (the shards it holds), with TLS.
 func newNet(t testing.TB, nShards int, shards [][]uint16, opts ...func(*node.Config)) *testNet {
 	t.Helper()
+	return newNetWith(t, nShards, shards, netOptions{config: opts})
+}
+
+// netOptions tune newNetWith.
+type netOptions struct {
+	// config is applied to every node's configuration.
+	config []func(*node.Config)
+	// chains gives every node a recordingChain as its ChainWriter.
+	chains bool
+}
+
+// newNetWith is newNet with options.
+func newNetWith(t testing.TB, nShards int, shards [][]uint16, o netOptions) *testNet {
+	t.Helper()
+	opts := o.config
 	codec, err := encoding.NewCodec(nShards)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +199,11 @@ func newNet(t testing.TB, nShards int, shards [][]uint16, opts ...func(*node.Con
 		if err := keys.SaveNetworkKey(cfg.NetworkKeyFile, nk); err != nil {
 			t.Fatal(err)
 		}
-		net.nodes = append(net.nodes, &testNode{idx: i, id: id, cfg: cfg, shards: sh, blsKey: bk, netKey: nk})
+		tn := &testNode{idx: i, id: id, cfg: cfg, shards: sh, blsKey: bk, netKey: nk}
+		if o.chains {
+			tn.chain = &recordingChain{}
+		}
+		net.nodes = append(net.nodes, tn)
 	}
 	for _, tn := range net.nodes {
 		net.build(tn)
@@ -132,11 +217,16 @@ func newNet(t testing.TB, nShards int, shards [][]uint16, opts ...func(*node.Con
 
 func (net *testNet) build(tn *testNode) {
 	net.t.Helper()
-	n, err := node.New(tn.cfg, node.Deps{
+	deps := node.Deps{
 		Log:       net.log.With(zap.Int("node", tn.idx)),
 		Events:    events.FromCheckpoints(net.feed, testPkg),
 		Committee: net.committee,
-	})
+		Peers:     tn.peers,
+	}
+	if tn.chain != nil {
+		deps.Chain = tn.chain
+	}
+	n, err := node.New(tn.cfg, deps)
 	if err != nil {
 		net.t.Fatal(err)
 	}
@@ -148,6 +238,9 @@ func (net *testNet) build(tn *testNode) {
 func (net *testNet) makeCommittee() *chain.Committee {
 	c := &chain.Committee{Epoch: net.epoch, NShards: uint16(net.nShards)}
 	for _, tn := range net.nodes {
+		if len(tn.shards) == 0 {
+			continue // not in the committee
+		}
 		nk := tn.netKey.CompressedPublicKey()
 		c.Members = append(c.Members, chain.CommitteeMember{
 			NodeID: tn.id, Name: fmt.Sprintf("node-%d", tn.idx), NetworkAddress: tn.cfg.ListenAddr,

@@ -72,7 +72,7 @@ func TestHostileRequests(t *testing.T) {
 		{"empty symbol ids", "GET", api.RecoverySymbolsPath(b.id) + "?id=", "", nil, 400, api.ReasonInvalidParameter},
 		{"no target slivers", "GET", api.DecodingSymbolsPath(b.id) + "?targetType=primary", "", nil, 400, api.ReasonNoTargetSliversSpecified},
 		{"bad detailed", "GET", "/v1/health?detailed=1", "", nil, 400, api.ReasonInvalidParameter},
-		{"sync shard", "POST", api.RouteSyncShard, "", []byte{1}, 503, api.ReasonUnavailable},
+		{"sync shard without key", "POST", api.RouteSyncShard, "", []byte{1}, 401, api.ReasonRequestUnauthorized},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,6 +22,7 @@ type metrics struct {
 	syncFailed          *prometheus.CounterVec
 	sliversRecovered    *prometheus.CounterVec
 	blobsCollected      prometheus.Counter
+	blobsInvalidated    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -60,6 +61,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "slivers_recovered_total", Help: "Slivers recovered from recovery symbols, by axis."}, []string{"axis"})).(*prometheus.CounterVec),
 		blobsCollected: f(prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "blobs_garbage_collected_total", Help: "Blobs whose data was deleted (deleted, invalid or expired)."})).(prometheus.Counter),
+		blobsInvalidated: f(prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "blobs_invalidated_total", Help: "Inconsistent blobs this node invalidated on chain (invalidate_blob_id)."})).(prometheus.Counter),
 	}
 	return m
 }

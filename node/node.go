@@ -33,7 +33,7 @@ type Deps struct {
 	Log *zap.Logger
 	// Events is the Walrus event stream (events.FromCheckpoints over the chain client).
 	Events events.Source
-	// Committee gives the current committee.
+	// Committee gives the current committee and the previous one (chain.Client).
 	Committee CommitteeSource
 	// Peers dials other storage nodes for blob sync; nil means node/client over TLS (or
 	// plain HTTP when the node's TLS is off).
@@ -61,20 +61,25 @@ type Node struct {
 	dialer    *clientDialer // the default peers, closed with the node
 	registry  *prometheus.Registry
 	metrics   *metrics
+	// shardMetrics are those of epoch change and shard migration.
+	shardMetrics *shardMetrics
 
 	store   *store.Store
 	ln      net.Listener
 	pending *pendingIndex
 
 	view   atomic.Pointer[view]
+	shards shardTable
 	ready  chan struct{}
 	start  time.Time
 	locks  [256]sync.Mutex
 	regs   registrations
 	cursor atomic.Pointer[store.Cursor]
 
-	syncKick chan struct{}
-	gcKick   chan struct{}
+	syncKick   chan struct{}
+	gcKick     chan struct{}
+	shardKick  chan struct{}
+	attestKick chan struct{}
 
 	closeOnce sync.Once
 }
@@ -101,6 +106,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 		events: deps.Events, committee: deps.Committee, chain: deps.Chain, peers: deps.Peers, registry: deps.Registry,
 		pending: newPendingIndex(cfg.Pending), ready: make(chan struct{}),
 		syncKick: make(chan struct{}, 1), gcKick: make(chan struct{}, 1),
+		shardKick: make(chan struct{}, 1), attestKick: make(chan struct{}, 1),
 	}
 	n.regs.m = map[encoding.BlobID]*regWait{}
 	if n.registry == nil {
@@ -108,6 +114,7 @@ func New(cfg Config, deps Deps) (*Node, error) {
 		n.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	n.metrics = newMetrics(n.registry)
+	n.shardMetrics = newShardMetrics(n.registry)
 	if n.peers == nil {
 		n.dialer = newClientDialer(!cfg.TLS)
 		n.peers = n.dialer
@@ -166,8 +173,9 @@ func (n *Node) Close() error {
 }
 
 // Run runs the node until ctx is done: it loads the committee, then serves the REST
-// API, follows the events, syncs blobs, expires pending uploads and collects garbage,
-// and shuts all of it down gracefully. It closes the node when it returns.
+// API, follows the events, syncs blobs and gained shards, submits epoch_sync_done,
+// expires pending uploads and collects garbage, and shuts all of it down gracefully. It
+// closes the node when it returns.
 func (n *Node) Run(ctx context.Context) error {
 	defer n.Close()
 	if err := n.loadCommittee(ctx); err != nil {
@@ -175,6 +183,9 @@ func (n *Node) Run(ctx context.Context) error {
 	}
 	n.start = time.Now()
 	v := n.view.Load()
+	if err := n.loadShards(v); err != nil {
+		return err
+	}
 	n.log.Info("storage node starting", zap.Stringer("node_id", n.self), zap.Uint32("epoch", v.epoch),
 		zap.Int("n_shards", v.params.NShards), zap.Uint16s("shards", v.owned), zap.Stringer("addr", n.Addr()),
 		zap.Bool("tls", n.cfg.TLS))
@@ -182,6 +193,8 @@ func (n *Node) Run(ctx context.Context) error {
 	g := lifecycle.New(n.log, n.cfg.ShutdownTimeout)
 	g.AddFunc("events", n.follow)
 	g.AddFunc("blob-sync", n.syncLoop)
+	g.AddFunc("shard-sync", n.shardSyncLoop)
+	g.AddFunc("epoch-sync-done", n.epochSyncLoop)
 	g.AddFunc("gc", n.gcLoop)
 	g.AddFunc("pending-expiry", n.expireLoop)
 	if n.cfg.MetricsAddr != "" {
@@ -260,6 +273,27 @@ func (n *Node) lock(id encoding.BlobID) func() {
 	m := &n.locks[id[0]]
 	m.Lock()
 	return m.Unlock
+}
+
+// lockBlobs takes the locks of several blobs (each stripe once, in ascending order, so
+// that two callers never deadlock) and returns their release.
+func (n *Node) lockBlobs(ids []encoding.BlobID) func() {
+	var stripes [256]bool
+	for _, id := range ids {
+		stripes[id[0]] = true
+	}
+	var held []*sync.Mutex
+	for i, take := range stripes {
+		if take {
+			n.locks[i].Lock()
+			held = append(held, &n.locks[i])
+		}
+	}
+	return func() {
+		for _, m := range held {
+			m.Unlock()
+		}
+	}
 }
 
 // sleep waits d or until ctx is done; it reports whether d elapsed.

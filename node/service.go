@@ -544,7 +544,8 @@ type symbolSource struct {
 	index uint16
 }
 
-// RecoverySymbols computes recovery symbols from the slivers the node holds.
+// RecoverySymbols computes recovery symbols from the slivers the node holds (in the
+// shards it owns and those it keeps read-only).
 func (n *Node) RecoverySymbols(_ context.Context, id encoding.BlobID, f api.RecoverySymbolsFilter) ([]encoding.GeneralRecoverySymbol, error) {
 	v := n.v()
 	p := v.params
@@ -560,7 +561,7 @@ func (n *Node) RecoverySymbols(_ context.Context, id encoding.BlobID, f api.Reco
 		if int(f.TargetSliver) >= p.NShards {
 			return nil, indexOutOfRange(f.TargetSliver, p.NShards)
 		}
-		for _, sh := range v.owned {
+		for _, sh := range n.heldShards(v) {
 			pair := p.PairForShard(id, int(sh))
 			if f.TargetAxis == encoding.Primary {
 				ids = append(ids, api.SymbolID{Primary: f.TargetSliver, Secondary: uint16(p.SliverOfPair(encoding.Secondary, pair))})
@@ -600,7 +601,7 @@ func (n *Node) RecoverySymbols(_ context.Context, id encoding.BlobID, f api.Reco
 				src, target = symbolSource{encoding.Secondary, sid.Secondary}, sid.Primary
 			}
 			shard := p.ShardForPair(id, p.PairOfSliver(src.axis, int(src.index)))
-			if !v.owns(shard) {
+			if !n.servesShard(v, shard) {
 				continue
 			}
 			s, ok := slivers[src]
@@ -663,7 +664,7 @@ func (n *Node) DecodingSymbols(_ context.Context, id encoding.BlobID, q api.Deco
 	}
 	out := api.DecodingSymbols{}
 	srcAxis := q.TargetAxis.Orthogonal()
-	for _, sh := range v.owned {
+	for _, sh := range n.heldShards(v) {
 		pair := p.PairForShard(id, int(sh))
 		s, err := n.store.Sliver(sh, srcAxis, id)
 		if err != nil {
@@ -737,11 +738,9 @@ func (n *Node) Health(_ context.Context, detailed bool) (api.HealthInfo, error) 
 		PublicKey:     api.EncodePublicKey(pk[:]),
 		NodeStatus:    "Active",
 		EventProgress: api.EventProgress{Persisted: cur.Applied},
-		ShardSummary: api.ShardStatusSummary{
-			Owned:            len(v.owned),
-			OwnedShardStatus: api.OwnedShardStatus{Ready: len(v.owned)},
-		},
 	}
+	summary, detail := n.shardHealth(v)
+	info.ShardSummary = summary
 	if cur.Applied > 0 {
 		last := cur.Applied - 1
 		info.EventProgress.HighestFinishedEventIndex = &last
@@ -754,17 +753,7 @@ func (n *Node) Health(_ context.Context, detailed bool) (api.HealthInfo, error) 
 		info.LatestCheckpointSequenceNumber = &cp
 	}
 	if detailed {
-		d := &api.ShardStatusDetail{Owned: []api.ShardHealthInfo{}, Other: []api.ShardHealthInfo{}}
-		for _, sh := range v.owned {
-			d.Owned = append(d.Owned, api.ShardHealthInfo{Shard: sh, Status: api.ShardReady})
-		}
-		for _, sh := range n.store.Shards() {
-			if !v.owns(int(sh)) {
-				d.Other = append(d.Other, api.ShardHealthInfo{Shard: sh, Status: api.ShardReadOnly})
-				info.ShardSummary.ReadOnly++
-			}
-		}
-		info.ShardDetail = d
+		info.ShardDetail = detail
 	}
 	return info, nil
 }

@@ -2,7 +2,8 @@
 // node's server (node/rest) and its client (node/client): the endpoint paths, the JSON
 // success and error envelopes with Walrus's reason codes, the JSON types (blob status,
 // stored-on-node status, health), the query parameters of every endpoint with their
-// parsers, and the BCS forms that are not in package encoding (the decoding-symbol map).
+// parsers, and the BCS forms that are not in package encoding (the decoding-symbol map,
+// the sync-shard response) with the sync-shard Authorization header.
 //
 // Reference: crates/walrus-service/src/node/server/routes.rs (paths, queries),
 // crates/walrus-service/src/common/api.rs (success envelope),

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/internal/bcs"
 )
 
@@ -79,6 +83,49 @@ func FuzzDecodingSymbolsBCS(f *testing.F) {
 		}
 		if got := bcs.Marshal(&m); string(got) != string(b) {
 			t.Fatalf("re-encoding differs:\n% x\n% x", got, b)
+		}
+	})
+}
+
+// FuzzSyncShardResponseBCS: the sync-shard response decoder never panics, and what it
+// accepts re-encodes to the same bytes.
+func FuzzSyncShardResponseBCS(f *testing.F) {
+	one := SyncShardResponse{{BlobID: encoding.BlobID{7}, Sliver: encoding.Sliver{Axis: encoding.Secondary, Index: 3, SymbolSize: 2, Data: []byte{1, 2, 3, 4}}}}
+	f.Add(bcs.Marshal(&one))
+	f.Add([]byte{0, 0})
+	f.Add([]byte{1, 0})
+	f.Add([]byte{0, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r SyncShardResponse
+		if bcs.Unmarshal(b, &r) != nil {
+			return
+		}
+		if got := bcs.Marshal(&r); string(got) != string(b) {
+			t.Fatalf("re-encoding differs:\n% x\n% x", got, b)
+		}
+	})
+}
+
+// FuzzParseAuthorization: the Authorization header parser never panics, fails with an
+// *Error, and what it accepts encodes back to the same header.
+func FuzzParseAuthorization(f *testing.F) {
+	f.Add("")
+	f.Add("AAAA")
+	f.Add(strings.Repeat("A", 64))
+	f.Add("wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	if k, err := keys.GenerateBLSKey(); err == nil {
+		f.Add(EncodeAuthorization(k.PublicKey()))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pk, err := ParseAuthorization(http.Header{HeaderAuthorization: {s}})
+		if err != nil {
+			if e, ok := err.(*Error); !ok || e.Reason == "" || e.Message == "" || e.HTTPStatus < 400 {
+				t.Fatalf("header %q: error %#v", s, err)
+			}
+			return
+		}
+		if EncodeAuthorization(pk) != s {
+			t.Fatalf("header %q re-encodes to %q", s, EncodeAuthorization(pk))
 		}
 	})
 }

@@ -162,6 +162,23 @@ func (in *Info) IsCertified(epoch uint32) bool {
 	return false
 }
 
+// CertifiedBefore reports whether a live object in epoch was certified in an earlier
+// epoch: the blobs a shard gained at the change to epoch holds, and that its previous
+// owner transfers (Walrus's certified_blob_info_iter_before_epoch). Blobs certified in
+// epoch itself reach the shard's new owner by blob sync.
+func (in *Info) CertifiedBefore(epoch uint32) bool {
+	if in == nil || in.Invalid != nil {
+		return false
+	}
+	for i := range in.Objects {
+		o := &in.Objects[i]
+		if o.Live(epoch) && o.Certified && o.CertifiedEpoch < epoch {
+			return true
+		}
+	}
+	return false
+}
+
 // ObjectRegistered reports whether the deletable object id is live in epoch: the
 // condition for a deletable confirmation naming it.
 func (in *Info) ObjectRegistered(id walrus.ID, epoch uint32) bool {

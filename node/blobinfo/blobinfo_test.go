@@ -94,3 +94,26 @@ func TestInvalidAndEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestCertifiedBefore: the blobs a gained shard holds are those certified in an
+// earlier epoch by an object still live in the epoch of the change.
+func TestCertifiedBefore(t *testing.T) {
+	var in Info
+	if in.CertifiedBefore(3) {
+		t.Fatal("unknown blob")
+	}
+	in.Register(&walrus.BlobRegistered{Epoch: 1, BlobID: blob, EndEpoch: 4, ObjectID: permA}, ev(1))
+	if in.CertifiedBefore(3) {
+		t.Fatal("registered only")
+	}
+	if err := in.Certify(&walrus.BlobCertified{Epoch: 2, BlobID: blob, EndEpoch: 4, ObjectID: permA}, ev(2)); err != nil {
+		t.Fatal(err)
+	}
+	if in.CertifiedBefore(2) || !in.CertifiedBefore(3) || in.CertifiedBefore(4) {
+		t.Fatal("certified in 2, live until 4: only in epoch 3")
+	}
+	in.MarkInvalid(3, ev(3))
+	if in.CertifiedBefore(3) {
+		t.Fatal("invalid blob")
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
@@ -110,6 +111,10 @@ type response struct {
 }
 
 func (c *Client) do(ctx context.Context, method, path, query string, body []byte) (*response, error) {
+	return c.doWithHeader(ctx, method, path, query, body, nil)
+}
+
+func (c *Client) doWithHeader(ctx context.Context, method, path, query string, body []byte, header http.Header) (*response, error) {
 	u := c.base + path
 	if query != "" {
 		u += "?" + query
@@ -124,6 +129,9 @@ func (c *Client) do(ctx context.Context, method, path, query string, body []byte
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", api.ContentTypeOctetStream)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -390,6 +398,50 @@ func (c *Client) Health(ctx context.Context, detailed bool) (api.HealthInfo, err
 		return api.HealthInfo{}, err
 	}
 	return decodeJSON[api.HealthInfo](r, "health")
+}
+
+// SyncShard asks the node for slivers of a shard it held in the epoch before req.Epoch
+// (POST /v1/migrate/sync_shard): the request is signed with key, as a SYNC_SHARD
+// message of epoch req.Epoch, and the key sent in the Authorization header. The slivers
+// are returned unverified; those not of the requested axis, or not in strictly
+// ascending blob ID order from req.StartingBlobID, make the response invalid.
+func (c *Client) SyncShard(ctx context.Context, req messages.SyncShardRequest, key *keys.BLSKey) (api.SyncShardResponse, error) {
+	sm := messages.Sign(key, messages.NewSyncShardRequestMessage(req.Epoch, req))
+	header := http.Header{}
+	header.Set(api.HeaderAuthorization, api.EncodeAuthorization(key.PublicKey()))
+	r, err := c.doWithHeader(ctx, http.MethodPost, api.RouteSyncShard, "", bcs.Marshal(sm), header)
+	if err != nil {
+		return nil, err
+	}
+	var resp api.SyncShardResponse
+	if err := decodeBCS(r, "sync shard", &resp); err != nil {
+		return nil, err
+	}
+	if err := checkSyncShardResponse(req, resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+func checkSyncShardResponse(req messages.SyncShardRequest, resp api.SyncShardResponse) error {
+	if uint64(len(resp)) > req.SliverCount {
+		return fmt.Errorf("%w: sync shard: %d slivers, asked for %d", ErrInvalidResponse, len(resp), req.SliverCount)
+	}
+	axis := encoding.Primary
+	if req.SliverType == messages.SliverSecondary {
+		axis = encoding.Secondary
+	}
+	prev := req.StartingBlobID
+	for i, bs := range resp {
+		if bs.Sliver.Axis != axis {
+			return fmt.Errorf("%w: sync shard: %s sliver of %s, asked for %s", ErrInvalidResponse, bs.Sliver.Axis, bs.BlobID, axis)
+		}
+		if c := bytes.Compare(bs.BlobID[:], prev[:]); c < 0 || (c == 0 && i > 0) {
+			return fmt.Errorf("%w: sync shard: blob %s out of order", ErrInvalidResponse, bs.BlobID)
+		}
+		prev = bs.BlobID
+	}
+	return nil
 }
 
 // APIDescription gets the node's OpenAPI description (JSON).

@@ -4,13 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/internal/bcs"
 	"github.com/tuskstore/tusk/node/api"
 )
 
 // FuzzDecodeRequest feeds arbitrary bodies to the request decoders of PUT metadata,
-// PUT sliver and POST inconsistencyProof: none may panic, a failure is a 400
+// PUT sliver, POST inconsistencyProof and POST sync_shard: none may panic, a failure is a 400
 // INVALID_CONTENT_TYPE with a message, and what is accepted re-encodes to the same
 // bytes (so nothing is read past or around the BCS value).
 func FuzzDecodeRequest(f *testing.F) {
@@ -34,6 +35,9 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	proof := encoding.InconsistencyProof{TargetIndex: 1, Symbols: syms}
 	f.Add(bcs.Marshal(&proof))
+	sm := messages.SignedMessage{SerializedMessage: messages.NewSyncShardRequestMessage(3,
+		messages.SyncShardRequest{ShardIndex: 2, SliverType: messages.SliverSecondary, SliverCount: 10, Epoch: 3})}
+	f.Add(bcs.Marshal(sm))
 	f.Add([]byte{})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -46,6 +50,11 @@ func FuzzDecodeRequest(f *testing.F) {
 				t.Fatalf("decode error %#v", err)
 			}
 			return false
+		}
+		if sm, err := DecodeSyncShardRequest(body); check(err) {
+			if string(bcs.Marshal(sm)) != string(body) {
+				t.Fatal("sync-shard request re-encodes differently")
+			}
 		}
 		if m, err := DecodeMetadata(body); check(err) {
 			if string(bcs.Marshal(m)) != string(body) {

@@ -24,6 +24,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
@@ -55,6 +56,11 @@ type Service interface {
 
 	BlobStatus(ctx context.Context, id encoding.BlobID) (api.BlobStatus, error)
 	Health(ctx context.Context, detailed bool) (api.HealthInfo, error)
+
+	// SyncShard serves the slivers of a shard to the node that gained it: requester is
+	// the BLS public key of the Authorization header, req the signed SYNC_SHARD message
+	// (neither checked yet).
+	SyncShard(ctx context.Context, requester [keys.BLSPublicKeySize]byte, req messages.SignedMessage) (api.SyncShardResponse, error)
 }
 
 // Options tune the handler.
@@ -230,6 +236,21 @@ func bitsLen(n int) int {
 		n >>= 1
 	}
 	return b
+}
+
+// SyncShardBodyLimit is the largest sync-shard request accepted: a signed SYNC_SHARD
+// message is about 150 bytes.
+const SyncShardBodyLimit = 1024
+
+// DecodeSyncShardRequest decodes a POST sync_shard body: BCS SignedMessage (the message
+// bytes, then the 96-byte signature). The message itself is parsed after the signature
+// check, as Walrus's verify_signature_and_get_message does.
+func DecodeSyncShardRequest(body []byte) (messages.SignedMessage, error) {
+	var sm messages.SignedMessage
+	if err := bcs.Unmarshal(body, &sm); err != nil {
+		return sm, invalidBody("unable to decode request body as BCS SignedMessage<SyncShardMsg>: %v", err)
+	}
+	return sm, nil
 }
 
 // DecodeMetadata decodes a PUT metadata body (BCS BlobMetadata).
@@ -526,10 +547,31 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	writeSuccess(w, http.StatusOK, info)
 }
 
-// syncShard is the shard-migration endpoint of the epoch change, which this node does
-// not serve yet: it answers 503 so that a peer falls back to blob recovery.
+// syncShard is the shard-migration endpoint of the epoch change: the header names the
+// requester's key, the body is its signed request (routes.rs sync_shard: the
+// Authorization extractor, then the Bcs one).
 func (h *Handler) syncShard(w http.ResponseWriter, r *http.Request) {
-	writeError(w, api.Unavailable("shard sync is not supported by this node yet"))
+	requester, err := api.ParseAuthorization(r.Header)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	body, err := readBody(w, r, SyncShardBodyLimit)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	req, err := DecodeSyncShardRequest(body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp, err := h.svc.SyncShard(r.Context(), requester, req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeBCS(w, &resp)
 }
 
 func (h *Handler) apiDocs(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 // Package store is the storage node's durable state in pebble: blob metadata, slivers
 // by shard, the per-blob records of the chain's events (blobinfo), the pending-upload
-// buffer, the queue of blob syncs and the event cursor.
+// buffer, the queue of blob syncs, the event cursor, and the state of shard migration
+// (a record per shard and the last epoch change).
 //
 // Every write is a Batch committed with pebble.Sync unless the caller says the write may
 // be lost (a cursor advance over events that changed nothing): what a read returns has
@@ -18,6 +19,8 @@
 //	'p' blob(32) 0                        pending metadata (8-byte time ‖ BCS)
 //	'p' blob(32) 1 pair(2) axis(1)        pending sliver (8-byte time ‖ BCS)
 //	'y' blob(32)                          a blob sync to do
+//	'o' shard(2)                          ShardRecord (shards.go)
+//	'E'                                   EpochChange (shards.go)
 //
 // Slivers are keyed by shard first so that a shard can be listed (shard sync) or
 // dropped in one range.
@@ -401,10 +404,11 @@ func (s *Store) PendingSlivers(id encoding.BlobID) (pairs []uint16, slivers []en
 
 // Batch is a set of writes applied atomically by Commit.
 type Batch struct {
-	s         *Store
-	b         *pebble.Batch
-	newShards []uint16
-	err       error
+	s             *Store
+	b             *pebble.Batch
+	newShards     []uint16
+	droppedShards []uint16
+	err           error
 }
 
 // NewBatch starts a batch. Call Commit, or Close to drop it.
@@ -531,10 +535,13 @@ func (b *Batch) Commit(durable bool) error {
 	if err := b.b.Commit(opts); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	if len(b.newShards) > 0 {
+	if len(b.newShards) > 0 || len(b.droppedShards) > 0 {
 		b.s.mu.Lock()
 		for _, sh := range b.newShards {
 			b.s.shards[sh] = true
+		}
+		for _, sh := range b.droppedShards {
+			delete(b.s.shards, sh)
 		}
 		b.s.mu.Unlock()
 	}
