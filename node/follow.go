@@ -62,6 +62,9 @@ func (n *Node) applyBatch(ctx context.Context, b events.Batch) error {
 		}
 		n.setCursor(cur)
 	}
+	if b.TimestampMs > 0 {
+		n.metrics.eventLag.Set(max(time.Since(time.UnixMilli(int64(b.TimestampMs))).Seconds(), 0))
+	}
 	return nil
 }
 

@@ -15,6 +15,7 @@ type metrics struct {
 	pendingEntries      prometheus.Gauge
 	eventsApplied       prometheus.Counter
 	cursorCheckpoint    prometheus.Gauge
+	eventLag            prometheus.Gauge
 	epoch               prometheus.Gauge
 	syncQueued          prometheus.Gauge
 	syncInFlight        prometheus.Gauge
@@ -47,6 +48,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "events_applied_total", Help: "Walrus events applied."})).(prometheus.Counter),
 		cursorCheckpoint: f(prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
 			Name: "event_cursor_checkpoint", Help: "Next checkpoint of the event cursor."})).(prometheus.Gauge),
+		eventLag: f(prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
+			Name: "event_lag_seconds", Help: "Age of the checkpoint of the last events applied (how far the node is behind the chain)."})).(prometheus.Gauge),
 		epoch: f(prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
 			Name: "epoch", Help: "The node's current committee epoch."})).(prometheus.Gauge),
 		syncQueued: f(prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,

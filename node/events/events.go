@@ -34,6 +34,8 @@ type Batch struct {
 	// Partial marks a batch with only some of the checkpoint's events (a source that
 	// delivers events one by one): the consumer must not move past the checkpoint.
 	Partial bool
+	// TimestampMs is the checkpoint's time (Unix milliseconds), 0 when unknown.
+	TimestampMs uint64
 }
 
 // Source delivers Walrus events in chain order. Stream calls handle for each checkpoint
@@ -90,7 +92,7 @@ func BatchOf(cp *chain.Checkpoint, pkg walrus.ID) (Batch, error) {
 	if err != nil {
 		return Batch{}, fmt.Errorf("events: %w", err)
 	}
-	b := Batch{Checkpoint: cp.Sequence, Events: make([]Event, 0, len(evs))}
+	b := Batch{Checkpoint: cp.Sequence, Events: make([]Event, 0, len(evs)), TimestampMs: cp.TimestampMs}
 	var (
 		lastTx uint32
 		seq    uint64

@@ -51,9 +51,10 @@ func (s feedSource) Stream(ctx context.Context, from chain.EventPosition, handle
 			return fmt.Errorf("events: feed event %s: %w", pos, err)
 		}
 		return handle(ctx, Batch{
-			Checkpoint: pos.Checkpoint,
-			Events:     []Event{{Position: pos, ID: api.EventID{TxDigest: fe.TxDigest, EventSeq: seq}, Event: ev}},
-			Partial:    true,
+			Checkpoint:  pos.Checkpoint,
+			Events:      []Event{{Position: pos, ID: api.EventID{TxDigest: fe.TxDigest, EventSeq: seq}, Event: ev}},
+			Partial:     true,
+			TimestampMs: fe.TimestampMs,
 		})
 	})
 }
