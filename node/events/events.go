@@ -176,7 +176,7 @@ func (f *Feed) Checkpoints(ctx context.Context, from uint64, handle func(context
 // Digests are derived from the sequence and indices. It is how tests and local tools
 // make the events a real chain would deliver.
 func Checkpoint(seq uint64, pkg walrus.ID, txs ...[]walrus.Event) *chain.Checkpoint {
-	cp := &chain.Checkpoint{Sequence: seq, TimestampMs: seq * 1000}
+	cp := &chain.Checkpoint{Sequence: seq, TimestampMs: 1_700_000_000_000 + seq*1000} // from November 2023, a second apart
 	cp.Digest[0], cp.Digest[1] = byte(seq>>8), byte(seq)
 	for ti, evs := range txs {
 		eff := sui.NewEffectsV2(sui.TransactionEffectsV2{})
