@@ -11,7 +11,7 @@ import (
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
-	"github.com/tuskstore/tusk/encoding/merkle"
+	"github.com/tuskstore/tusk/encoding/encodingtest"
 	"github.com/tuskstore/tusk/node/api"
 )
 
@@ -132,49 +132,11 @@ func TestDecodingSymbols(t *testing.T) {
 // sliver target altered, its hash recomputed) and the proof that exposes it.
 func inconsistentBlob(t *testing.T, net *testNet, b *testBlob, target int) (encoding.BlobID, encoding.Metadata, encoding.InconsistencyProof) {
 	t.Helper()
-	c := net.codec
-	p := c.Params()
-	altered := b.sliver(target, encoding.Primary)
-	altered.Data = append([]byte(nil), altered.Data...)
-	altered.Data[3] ^= 0xff
-	all := make([]int, p.NShards)
-	for i := range all {
-		all[i] = i
-	}
-	exp, err := c.RecoverySymbols(altered, all)
+	inc, err := encodingtest.NewInconsistent(net.codec, b.enc, target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaves := make([][]byte, len(exp))
-	for i, g := range exp {
-		leaves[i] = g.Symbol.Data
-	}
-	meta := b.enc.Metadata.Metadata()
-	meta.Hashes[target].PrimaryHash = merkle.DigestNode(merkle.BuildTree(leaves).Root())
-	pairLeaves := make([][]byte, len(meta.Hashes))
-	for i, h := range meta.Hashes {
-		pb, sb := h.PrimaryHash.Bytes(), h.SecondaryHash.Bytes()
-		pairLeaves[i] = append(pb[:], sb[:]...)
-	}
-	id := encoding.ComputeBlobID(encoding.RS2, meta.UnencodedLength, merkle.BuildTree(pairLeaves).Root())
-	vm, err := encoding.VerifyMetadata(p, id, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var syms []encoding.GeneralRecoverySymbol
-	for j := 0; j < p.SecondarySymbols(); j++ {
-		g, err := c.RecoverySymbols(encoding.Sliver{Axis: encoding.Secondary, Index: uint16(j), SymbolSize: uint16(b.enc.SymbolSize), Data: b.enc.Secondary[j]}, []int{target})
-		if err != nil {
-			t.Fatal(err)
-		}
-		syms = append(syms, g...)
-	}
-	_, err = c.RecoverSliver(vm, encoding.Primary, target, syms)
-	ie, ok := err.(*encoding.InconsistencyError)
-	if !ok {
-		t.Fatalf("want an inconsistency, got %v", err)
-	}
-	return id, meta, ie.Proof
+	return inc.BlobID, inc.Metadata, inc.Proof
 }
 
 // TestInconsistencyProof: a valid proof gets a signed INVALID_BLOB_ID attestation; an

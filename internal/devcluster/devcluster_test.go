@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
+	"github.com/tuskstore/tusk/encoding/encodingtest"
 	"github.com/tuskstore/tusk/internal/pgtest"
 	"github.com/tuskstore/tusk/node/api"
 	"github.com/tuskstore/tusk/node/client"
@@ -93,7 +95,12 @@ func (w *writer) store(data []byte, to []int) (*chain.RegisteredBlob, *encoding.
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	md := enc.Metadata
+	return w.storeEncoded(enc.Metadata, enc.SliverPair, to), enc
+}
+
+// storeEncoded is store for a blob already encoded: its metadata and its slivers by pair.
+func (w *writer) storeEncoded(md encoding.VerifiedMetadata, pairOf func(pair int) (encoding.Sliver, encoding.Sliver), to []int) *chain.RegisteredBlob {
+	w.t.Helper()
 	r, err := w.c.RegisterBlob(w.ctx, chain.RegisterBlobRequest{BlobID: md.BlobID(), RootHash: md.RootHash(), Size: md.UnencodedLength(), Epochs: 2})
 	if err != nil {
 		w.t.Fatal(err)
@@ -115,7 +122,7 @@ func (w *writer) store(data []byte, to []int) (*chain.RegisteredBlob, *encoding.
 		}
 		for _, s := range m.Shards {
 			pair := p.PairForShard(md.BlobID(), int(s))
-			prim, sec := enc.SliverPair(pair)
+			prim, sec := pairOf(pair)
 			for _, sl := range []encoding.Sliver{prim, sec} {
 				if _, err := nc.StoreSliver(w.ctx, md.BlobID(), uint16(pair), &sl, true); err != nil {
 					w.t.Fatalf("node %s sliver %d %v: %v", m.Name, pair, sl.Axis, err)
@@ -137,7 +144,7 @@ func (w *writer) store(data []byte, to []int) (*chain.RegisteredBlob, *encoding.
 			w.t.Fatal(err)
 		}
 	}
-	return r, enc
+	return r
 }
 
 // storeAndSync stores a blob on every member but the smallest, certifies it, and waits
@@ -263,5 +270,81 @@ func TestClusterNodesFollowTheIndexerFeed(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"certified_epoch"`)) {
 		t.Errorf("explorer: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestClusterInvalidatesInconsistentBlob: a writer registers and certifies on the devnet
+// a blob whose encoding is inconsistent, uploading it to every member but the one whose
+// shard holds the altered sliver. That node's blob sync finds the inconsistency, collects
+// the others' attestations, and its operator calls invalidate_blob_id: every node then
+// sees the chain's InvalidBlobID event and reports the blob invalid.
+func TestClusterInvalidatesInconsistentBlob(t *testing.T) {
+	ctx := testCtx(t)
+	cl := startCluster(t, ctx, t.TempDir())
+	defer cl.Close()
+	w := newWriter(t, ctx, cl)
+	com, err := w.c.Committee(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := w.codec.Params()
+	enc, err := w.codec.Encode(bytes.Repeat([]byte("inconsistent "), 3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The altered pair must land on a shard of the member left out, whose weight must
+	// be small enough for the others to certify.
+	var (
+		inc  *encodingtest.Inconsistent
+		left int
+	)
+	for target := 0; target < p.NShards && inc == nil; target++ {
+		cand, err := encodingtest.NewInconsistent(w.codec, enc, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shard := p.ShardForPair(cand.BlobID, target)
+		for i, m := range com.Members {
+			if slices.Contains(m.Shards, uint16(shard)) && com.Signing().IsQuorum(int(com.NShards)-m.Weight()) {
+				inc, left = cand, i
+			}
+		}
+	}
+	if inc == nil {
+		t.Fatal("no target whose shard belongs to a member the others can certify without")
+	}
+	md, err := encoding.VerifyMetadata(p, inc.BlobID, inc.Metadata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to []int
+	for i := range com.Members {
+		if i != left {
+			to = append(to, i)
+		}
+	}
+	pairOf := func(pair int) (encoding.Sliver, encoding.Sliver) {
+		prim, sec := enc.SliverPair(pair)
+		if pair == inc.Target {
+			prim = inc.Sliver
+		}
+		return prim, sec
+	}
+	r := w.storeEncoded(md, pairOf, to)
+	if b, err := w.c.Blob(ctx, r.ObjectID); err != nil || !b.IsCertified() {
+		t.Fatalf("blob %+v, %v", b, err)
+	}
+	for _, m := range com.Members {
+		nc := nodeClient(t, m)
+		for {
+			st, err := nc.BlobStatus(ctx, inc.BlobID)
+			if err == nil && st.Kind == api.BlobInvalid {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("node %s never saw the blob invalidated: %+v, %v", m.Name, st, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 }
