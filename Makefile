@@ -17,7 +17,7 @@ BENCHTIME ?= 1s
 FUZZ_TARGETS ?= ./encoding:FuzzMetadataBCS ./encoding:FuzzSliverBCS ./encoding:FuzzRecoverySymbolsBCS ./encoding:FuzzInconsistencyProofBCS ./encoding:FuzzDecode ./encoding/quilt:FuzzDecode ./internal/bcs:FuzzUnmarshal ./encoding/merkle:FuzzProofBCS ./internal/blake2bx:FuzzSum256x4 ./chain/walrus:FuzzDecodeEvent ./chain/walrus:FuzzDecodeObject ./chain/messages:FuzzParseConfirmation ./chain/messages:FuzzCertificateBCS ./chain/keys:FuzzParseSuiPrivateKey ./chain/sui:FuzzDecodeTransaction ./chain/sui:FuzzParseTypeTag ./chain/sui:FuzzDecodeEffects ./chain/sui:FuzzDecodeObject ./chain/sui:FuzzDecodeCheckpoint ./chain/devnet/exec:FuzzExecute ./node/api:FuzzParseQueries ./node/rest:FuzzDecodeRequest ./indexer/cursor:FuzzDecode ./indexer/feed:FuzzParseStart ./indexer/api:FuzzListParams ./coordinator/httpapi:FuzzParseRange ./coordinator/httpapi:FuzzPublisherQuery ./coordinator/httpapi:FuzzReadQueries ./coordinator/httpapi:FuzzJWT
 FUZZTIME ?= 30s
 
-.PHONY: all build test bench lint fuzz clean
+.PHONY: all build test e2e bench lint fuzz clean
 
 all: build
 
@@ -26,6 +26,11 @@ build:
 
 test:
 	$(GO) test -count=1 -timeout 15m ./...
+
+# The end-to-end fault suite alone (make test runs it too): real processes killed with
+# SIGKILL, bad input at every interface.
+e2e:
+	$(GO) test -count=1 -timeout 10m -v ./e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -cpu 1 -timeout 60m $(BENCH_PKGS) | tee bench.out | $(GO) run ./internal/tools/benchtable

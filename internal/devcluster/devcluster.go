@@ -235,11 +235,11 @@ func loadOrCreateGenesis(cfg Config) (contract.GenesisConfig, bool, error) {
 		gen = *cfg.Genesis
 	}
 	gen.Nodes = nil
-	for i := 0; i < cfg.Nodes; i++ {
-		port, err := freePort(cfg.NodeHost)
-		if err != nil {
-			return contract.GenesisConfig{}, false, err
-		}
+	ports, err := freePorts(cfg.NodeHost, cfg.Nodes)
+	if err != nil {
+		return contract.GenesisConfig{}, false, err
+	}
+	for i, port := range ports {
 		bls, network := contract.DevnetNodeKeys(i)
 		pk, npk := bls.PublicKey(), network.CompressedPublicKey()
 		gen.Nodes = append(gen.Nodes, contract.GenesisNode{
@@ -266,15 +266,6 @@ func loadOrCreateGenesis(cfg Config) (contract.GenesisConfig, bool, error) {
 		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: %w", err)
 	}
 	return gen, true, nil
-}
-
-func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("devcluster: pick a port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // nodeDir is node i's directory: its keys and database.

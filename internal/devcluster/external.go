@@ -11,7 +11,10 @@ import (
 
 	"github.com/tuskstore/tusk/chain/devnet/contract"
 	"github.com/tuskstore/tusk/chain/keys"
+	"github.com/tuskstore/tusk/config"
 	"github.com/tuskstore/tusk/internal/logging"
+	"github.com/tuskstore/tusk/node"
+	"github.com/tuskstore/tusk/node/operator"
 )
 
 // NodeConfigFile is the name of a node's configuration file in its directory
@@ -28,6 +31,22 @@ func (c *Cluster) NodeConfigPath(i int) string { return filepath.Join(c.nodeDir(
 // ExternalNodes reports whether the nodes run as processes of their own (Config.ExternalNodes).
 func (c *Cluster) ExternalNodes() bool { return c.cfg.ExternalNodes }
 
+// nodeRunConfig is the file `tusk node run --config` reads: the node's configuration
+// and its operator section.
+type nodeRunConfig struct {
+	node.Config `yaml:",inline"`
+	Operator    operator.Config `yaml:"operator"`
+}
+
+// Validate checks the node's fields and the operator section's (as operator.*), as
+// `tusk node run` does.
+func (c *nodeRunConfig) Validate() error {
+	var errs config.Errors
+	errs.Add(c.Config.Validate())
+	errs.Nested("operator", c.Operator.Validate())
+	return errs.Err()
+}
+
 // writeExternalNodeConfigs prepares every node to run as a process of its own: its keys
 // (made once, matching what genesis registered) and its complete configuration file.
 func (c *Cluster) writeExternalNodeConfigs() error {
@@ -43,7 +62,10 @@ func (c *Cluster) writeExternalNodeConfigs() error {
 }
 
 // WriteNodeConfig writes node i's keys, unless they exist, and its configuration file
-// (NodeConfigPath, mode 0600): the configuration NodeConfig gives, with console logs.
+// (NodeConfigPath, mode 0600: it holds the operator's key): the configuration NodeConfig
+// gives, with console logs, and the operator section OperatorConfig gives, so that the
+// node submits its own transactions and drives epochs as an in-process node does. (Its
+// operator's gas is the genesis grant; the cluster does not top it up.)
 func (c *Cluster) WriteNodeConfig(i int) error {
 	nc := c.NodeConfig(i)
 	if err := os.MkdirAll(c.nodeDir(i), 0o700); err != nil {
@@ -65,7 +87,8 @@ func (c *Cluster) WriteNodeConfig(i int) error {
 		}
 		*p = abs
 	}
-	if err := nc.Validate(); err != nil {
+	run := nodeRunConfig{Config: nc, Operator: c.OperatorConfig(i)}
+	if err := run.Validate(); err != nil {
 		return fmt.Errorf("devcluster: node %d: %w", i, err)
 	}
 	path, err := filepath.Abs(c.NodeConfigPath(i))
@@ -76,7 +99,7 @@ func (c *Cluster) WriteNodeConfig(i int) error {
 	fmt.Fprintf(&buf, nodeConfigHeader, i, path)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&nc); err != nil {
+	if err := enc.Encode(&run); err != nil {
 		return fmt.Errorf("devcluster: node %d: encoding its configuration: %w", i, err)
 	}
 	if err := enc.Close(); err != nil {

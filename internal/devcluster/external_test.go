@@ -11,11 +11,13 @@ import (
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/config"
 	"github.com/tuskstore/tusk/node"
+	"github.com/tuskstore/tusk/node/operator"
 )
 
 // TestExternalNodes starts a cluster whose nodes run elsewhere: it registers them as
-// usual, writes each one's keys and a complete configuration that `tusk node run` loads
-// strictly, runs none of them, and rewrites the configurations at the next start.
+// usual, writes each one's keys and a complete configuration (with its operator section)
+// that loads strictly, runs none of them, and rewrites the configurations at the next
+// start.
 func TestExternalNodes(t *testing.T) {
 	ctx := testCtx(t)
 	dir := filepath.Join(t.TempDir(), "cluster")
@@ -28,9 +30,14 @@ func TestExternalNodes(t *testing.T) {
 		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 			t.Fatalf("node %d: %s: %v %v", i, path, st, err)
 		}
-		cfg := node.Default()
-		if err := config.Load(path, &cfg, ""); err != nil {
+		run := nodeRunConfig{Config: node.Default(), Operator: operator.Default()}
+		if err := config.Load(path, &run, ""); err != nil {
 			t.Fatalf("node %d: tusk node run would refuse its configuration: %v", i, err)
+		}
+		cfg := run.Config
+		if op := cl.OperatorConfig(i); run.Operator.PrivateKey != op.PrivateKey || run.Operator.NodeCapID != op.NodeCapID ||
+			!run.Operator.Epochs.Drive || run.Operator.Epochs.WALTreasury != op.Epochs.WALTreasury {
+			t.Errorf("node %d: operator section %+v, want %+v", i, run.Operator, op)
 		}
 		want := cl.NodeConfig(i)
 		if cfg.NodeID != want.NodeID || cfg.ListenAddr != cl.NodeAddress(i) || cfg.TLS || cfg.Chain.RPC != cl.ChainConfig().RPC ||
