@@ -148,18 +148,19 @@ func (c *Client) Delete(ctx context.Context, objectID walrus.ID) (walrus.ID, err
 	return c.chain.DeleteBlob(ctx, objectID)
 }
 
-// OwnedBlobs lists the signer's Blob objects of a blob ID (all of them if id is zero).
-func (c *Client) OwnedBlobs(ctx context.Context, id encoding.BlobID) ([]chain.BlobObject, error) {
+// OwnedBlobs lists the signer's Blob objects of a blob ID, or all of them if id is nil.
+// (The all-zero blob ID is a blob ID like any other: it selects only its own objects.)
+func (c *Client) OwnedBlobs(ctx context.Context, id *encoding.BlobID) ([]chain.BlobObject, error) {
 	all, err := c.chain.BlobsOwnedBy(ctx, c.chain.Address())
 	if err != nil {
 		return nil, err
 	}
-	if id == (encoding.BlobID{}) {
+	if id == nil {
 		return all, nil
 	}
 	var out []chain.BlobObject
 	for _, b := range all {
-		if b.BlobID == id {
+		if b.BlobID == *id {
 			out = append(out, b)
 		}
 	}

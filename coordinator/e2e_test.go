@@ -128,7 +128,7 @@ func TestEndToEndRealNodes(t *testing.T) {
 	if !errors.Is(err, store.ErrNotEnoughConfirmations) {
 		t.Fatalf("store with more than f shards down: %v", err)
 	}
-	owned, _ := c.OwnedBlobs(ctx, encoding.BlobID{})
+	owned, _ := c.OwnedBlobs(ctx, nil)
 	uncertified := 0
 	for _, b := range owned {
 		if !b.IsCertified() {

@@ -370,7 +370,7 @@ func newDeleteCmd(a *app) *cobra.Command {
 				if err != nil {
 					return &usageError{cmd: cmd, err: fmt.Errorf("--blob-id: %q is not a blob ID", blobID)}
 				}
-				owned, err := c.OwnedBlobs(cmd.Context(), bid)
+				owned, err := c.OwnedBlobs(cmd.Context(), &bid)
 				if err != nil {
 					return err
 				}

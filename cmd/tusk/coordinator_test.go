@@ -126,6 +126,14 @@ func TestClientCommands(t *testing.T) {
 	if err != nil || obj.Storage.EndEpoch != bo.Storage.EndEpoch+3 {
 		t.Fatalf("after extend: %+v (%v), output %s", obj, err, out)
 	}
+	// The all-zero blob ID names no blob of ours: nothing is deleted.
+	zero := encoding.BlobID{}
+	if code, _, errOut := runTusk(t, "--config", cfg, "delete", "--blob-id", zero.String(), "--yes"); code == 0 || !strings.Contains(errOut, "no owned deletable Blob object") {
+		t.Fatalf("delete of the zero blob ID: %d %s", code, errOut)
+	}
+	if _, err := n.Chain.Blob(n.Ctx, oid); err != nil {
+		t.Fatalf("the Blob object is gone after deleting another blob ID: %v", err)
+	}
 	mustRun(t, "--config", cfg, "delete", "--blob-id", bo.BlobID)
 	if _, err := n.Chain.Blob(n.Ctx, oid); err == nil {
 		t.Fatal("Blob object still exists after delete")
