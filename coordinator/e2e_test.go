@@ -29,7 +29,9 @@ func randomBlob(n int) []byte {
 func newClient(t *testing.T, rn *realnet.Net, d nodes.Dialer) *coordinator.Client {
 	t.Helper()
 	cfg := coordinator.Default()
-	cfg.Store.TailWait = 0
+	// Once a quorum confirmed, wait for the other live nodes (a stopped one fails at
+	// once): the reads with 2f down need every live node to hold its slivers.
+	cfg.Store.TailWait = 30 * time.Second
 	cfg.Store.NodeTimeout = 45 * time.Second
 	cfg.Read.RequestTimeout = 10 * time.Second
 	c, err := coordinator.New(rn.Chain, d, cfg, nil, nil)

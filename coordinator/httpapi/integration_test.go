@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/coordinator"
@@ -25,7 +26,9 @@ import (
 func TestDaemonEndToEnd(t *testing.T) {
 	n := testnet.Start(t, testnet.Options{})
 	cfg := coordinator.Default()
-	cfg.Store.TailWait = 0
+	// Once a quorum confirmed, wait for the other nodes (a Down one fails at once): the
+	// reads with 2f down need every live node to hold its slivers.
+	cfg.Store.TailWait = 30 * time.Second
 	c, err := coordinator.New(n.Chain, n.Cluster.Dialer(), cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)

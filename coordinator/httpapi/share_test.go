@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/walrus"
@@ -51,7 +52,7 @@ func TestPutBlobShareQuery(t *testing.T) {
 func TestDaemonShare(t *testing.T) {
 	n := testnet.Start(t, testnet.Options{})
 	cfg := coordinator.Default()
-	cfg.Store.TailWait = 0
+	cfg.Store.TailWait = 30 * time.Second // every node stores before the reads
 	c, err := coordinator.New(n.Chain, n.Cluster.Dialer(), cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)

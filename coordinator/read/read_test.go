@@ -33,7 +33,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	n := testnet.Start(t, testnet.Options{})
 	sc := store.DefaultConfig()
-	sc.TailWait = 0
+	sc.TailWait = time.Minute // the stores wait for every node: the faults come after
 	rc := read.DefaultConfig()
 	rc.RequestTimeout = time.Second
 	rc.HedgeAfter = 50 * time.Millisecond
