@@ -7,9 +7,6 @@ import (
 	"github.com/tuskstore/tusk/encoding/rs"
 )
 
-// columnChunkBytes bounds the scratch memory of the column pass, per row.
-const columnChunkBytes = 16 << 10
-
 // Codec encodes, verifies and decodes blobs for one shard count. It is safe for
 // concurrent use.
 type Codec struct {
@@ -65,8 +62,14 @@ type Workspace struct {
 	rows      []byte // primary rows the blob does not cover
 	secondary []byte
 	leaves    []merkle.Digest
-	gather    []byte // the column pass's source columns past n-f
-	corner    []byte // the column pass's output past n-f (hashed, not kept)
+	gather    []byte // the arena of the tile being transformed (packed vectors)
+	corner    []byte // runs of finished symbols, hashed and streamed out from here
+	tails     []byte // the tails of a segmented tile's repairs
+
+	tilesOf          *Codec // the codec whose tiles rowTile and colTile are
+	rowTile, colTile *rs.Tile
+	hashers          segmentHashers
+	emit             emitter
 }
 
 func grow[T any](b []T, n int) []T {
@@ -74,6 +77,20 @@ func grow[T any](b []T, n int) []T {
 		return make([]T, n)
 	}
 	return b[:n]
+}
+
+// tiles returns the workspace's tiles for the codec's two codes.
+func (ws *Workspace) tiles(e *Codec) (rows, cols *rs.Tile) {
+	if ws.tilesOf != e {
+		ws.tilesOf, ws.rowTile, ws.colTile = e, e.rows.NewTile(), e.cols.NewTile()
+	}
+	return ws.rowTile, ws.colTile
+}
+
+// resetTile sizes tile for packed vectors of size bytes, its arena in ws.gather.
+func (ws *Workspace) resetTile(tile *rs.Tile, size int) {
+	ws.gather = grow(ws.gather, tile.ArenaLen(size))
+	tile.Reset(size, ws.gather)
 }
 
 // Encode erasure-codes blob into its slivers and computes its metadata and blob ID.
@@ -85,6 +102,9 @@ func (e *Codec) Encode(blob []byte) (*EncodedBlob, error) {
 
 // EncodeTo is Encode with the memory of ws; the result's slivers live in ws (and blob)
 // and stay valid until ws is used again.
+//
+// The expanded matrix is produced in two passes of tiles (see passes.go): every symbol
+// is hashed while it is in cache and written to its sliver once.
 func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 	p := e.params
 	s, err := p.SymbolSize(uint64(len(blob)))
@@ -115,123 +135,22 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 		}
 	}
 
-	// Secondary slivers 0..k2-1 are the columns of the message matrix; k2..n-1 their
-	// extension by the secondary code, row by row.
-	colBytes := k1 * s
-	ws.secondary = grow(ws.secondary, n*colBytes)
-	secondary := splitBuffer(ws.secondary, n, colBytes)
-	for r := 0; r < k1; r++ {
-		row := primary[r]
-		for c := 0; c < k2; c++ {
-			copy(secondary[c][r*s:(r+1)*s], row[c*s:(c+1)*s])
-		}
-	}
-	if err := e.rows.Encode(secondary[k2:], secondary[:k2], s); err != nil {
-		return nil, fmt.Errorf("encoding: extend rows: %w", err)
-	}
+	// Secondary slivers: columns 0..k2-1 of the message (written by the row pass as it
+	// reads the rows) and k2..n-1, the rows' extension by the secondary code.
+	ws.secondary = grow(ws.secondary, n*k1*s)
+	secondary := splitBuffer(ws.secondary, n, k1*s)
 
-	// Leaf hashes of the whole expanded matrix, row-major: the message rows and the
-	// secondary repairs now, the rest as the column pass produces it.
+	// Leaf hashes of the whole expanded matrix, row-major.
 	ws.leaves = grow(ws.leaves, n*n)
-	leaves := ws.leaves
-	hashRowPrefixes(leaves, primary[:k1], 0, n, k2, s)
-	// Secondary slivers k2..n-1 are contiguous: symbol r of column c is leaf (r, c).
-	hashScattered(leaves, ws.secondary[k2*colBytes:], s, func(i int) int { return (i%k1)*n + k2 + i/k1 })
+	rowTile, colTile := ws.tiles(e)
+	ws.emit.leaves = ws.leaves
+	e.rowPass(ws, rowTile, primary, secondary, s)
+	e.columnPass(ws, colTile, primary, secondary, s)
+	rs.StreamFence()
+	ws.emit.release()
 
-	// Column pass: extend every column with the primary code. Columns < k2 land in the
-	// primary slivers; columns ≥ k2 (the corner below the secondary repairs) are only
-	// hashed.
-	if err := e.extendColumns(ws, primary, secondary, leaves, s); err != nil {
-		return nil, err
-	}
-	hashRowPrefixes(leaves, primary[k1:], k1, n, k2, s)
-
-	meta := p.metadataFromLeaves(leaves, uint64(len(blob)))
+	meta := p.metadataFromLeaves(ws.leaves, uint64(len(blob)))
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
-}
-
-func (e *Codec) extendColumns(ws *Workspace, primary, secondary [][]byte, leaves []merkle.Digest, s int) error {
-	p := e.params
-	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	width := max(1, columnChunkBytes/s)
-	src := make([][]byte, k1)
-	dst := make([][]byte, n-k1)
-	var gather, corner []byte
-	for a := 0; a < n; {
-		b := min(a+width, n)
-		if a < k2 {
-			b = min(b, k2)
-			for r := range src {
-				src[r] = primary[r][a*s : b*s]
-			}
-			for j := range dst {
-				dst[j] = primary[k1+j][a*s : b*s]
-			}
-		} else {
-			w := (b - a) * s
-			if gather == nil {
-				ws.gather = grow(ws.gather, k1*width*s)
-				ws.corner = grow(ws.corner, (n-k1)*width*s)
-				gather, corner = ws.gather, ws.corner
-			}
-			for r := range src {
-				src[r] = gather[r*w : (r+1)*w]
-				for c := a; c < b; c++ {
-					copy(src[r][(c-a)*s:(c-a+1)*s], secondary[c][r*s:(r+1)*s])
-				}
-			}
-			for j := range dst {
-				dst[j] = corner[j*w : (j+1)*w]
-			}
-		}
-		if err := e.cols.Encode(dst, src, s); err != nil {
-			return fmt.Errorf("encoding: extend columns %d..%d: %w", a, b, err)
-		}
-		if a >= k2 {
-			// The corner chunk is (n-k1) rows of b-a symbols, back to back.
-			w := b - a
-			first := a
-			hashScattered(leaves, corner[:(n-k1)*w*s], s, func(i int) int { return (k1+i/w)*n + first + i%w })
-		}
-		a = b
-	}
-	return nil
-}
-
-// hashBatch is the number of leaves hashed into one scratch buffer before scattering.
-const hashBatch = 4096
-
-// hashRowPrefixes sets the leaf hashes of the first count symbols of each row, row i
-// being matrix row firstRow+i, batching leaves across rows so that the 4-lane hasher
-// always has four.
-func hashRowPrefixes(leaves []merkle.Digest, rows [][]byte, firstRow, n, count, s int) {
-	total := len(rows) * count
-	tmp := make([]merkle.Digest, min(hashBatch, total))
-	for start := 0; start < total; start += len(tmp) {
-		batch := tmp[:min(len(tmp), total-start)]
-		merkle.LeafHashesFunc(batch, func(i int) []byte {
-			r, c := (start+i)/count, (start+i)%count
-			return rows[r][c*s : (c+1)*s]
-		})
-		for i, d := range batch {
-			r, c := (start+i)/count, (start+i)%count
-			leaves[(firstRow+r)*n+c] = d
-		}
-	}
-}
-
-// hashScattered hashes the consecutive symbols of data and stores the hash of symbol i
-// at leaves[at(i)].
-func hashScattered(leaves []merkle.Digest, data []byte, s int, at func(i int) int) {
-	total := len(data) / s
-	tmp := make([]merkle.Digest, min(hashBatch, total))
-	for start := 0; start < total; start += len(tmp) {
-		batch := tmp[:min(len(tmp), total-start)]
-		merkle.LeafHashes(batch, data[start*s:], s)
-		for i, d := range batch {
-			leaves[at(start+i)] = d
-		}
-	}
 }
 
 // metadataFromLeaves computes the pair hashes, root and blob ID from the leaf hashes of

@@ -35,3 +35,23 @@ func LeafHashesStrided(dst []Digest, data []byte, size, stride int) {
 func LeafHashesFunc(dst []Digest, leaf func(i int) []byte) {
 	blake2bx.SumMany(raw(dst), leafPrefix, leaf)
 }
+
+// LeafHasher4 computes four leaf hashes from leaves written piece by piece, all four in
+// lock step, e.g. while the pieces are produced: Reset, then Write pieces of equal
+// length to the four lanes, then Sum. The zero value needs a Reset.
+type LeafHasher4 struct{ h blake2bx.Hasher4 }
+
+// Reset starts four empty leaves.
+func (l *LeafHasher4) Reset() {
+	l.h.Reset()
+	l.h.WriteByteAll(leafPrefix)
+}
+
+// Write appends p_i to leaf i. The four pieces should have the same length (otherwise
+// the lanes are hashed one at a time).
+func (l *LeafHasher4) Write(p0, p1, p2, p3 []byte) { l.h.Write(p0, p1, p2, p3) }
+
+// Sum writes the leaf hashes of the four leaves.
+func (l *LeafHasher4) Sum(out *[4]Digest) {
+	l.h.Sum((*[4][DigestSize]byte)(unsafe.Pointer(out)))
+}

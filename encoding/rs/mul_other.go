@@ -2,8 +2,21 @@
 
 package rs
 
-var hasAVX2 = false
+// Without the assembly kernels every flag is off and the transforms run in Go.
+var hasAVX2, hasGFNI, hasGFNI512 = false, false, false
+
+func copyStream(dst, src *byte, n int) {}
+
+func storeFence() {}
+
+func prefetch(p *byte, n int) {}
 
 func (t *fieldTables) mulAddAsm(x, y []byte, logM uint16) bool { return false }
 
+func (t *fieldTables) mulAddToAsm(d, x, y []byte, logM uint16) bool { return false }
+
 func (t *fieldTables) butterflyAsm(x, y []byte, logM uint16, inverse bool) bool { return false }
+
+func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, inverse bool) bool {
+	return false
+}

@@ -1,6 +1,10 @@
 package rs
 
-import "crypto/subtle"
+import (
+	"crypto/subtle"
+	"math/bits"
+	"unsafe"
+)
 
 // Vectors in this file are "packed shards": byte slices whose length is a multiple of
 // 64, each 64-byte chunk holding 32 field elements as 32 low bytes then 32 high bytes
@@ -67,6 +71,19 @@ func (t *fieldTables) mul(x, y []byte, logM uint16) {
 
 func xorInto(dst, src []byte) { subtle.XORBytes(dst, dst, src) }
 
+// xorVectors XORs every vector of src into the same vector of dst, in one call if both
+// lie back to back in memory.
+func xorVectors(dst, src [][]byte) {
+	sd, ss := newSpan(dst), newSpan(src)
+	if sd.flat != nil && ss.flat != nil {
+		xorInto(sd.flat, ss.flat)
+		return
+	}
+	for i := range dst {
+		xorInto(dst[i], src[i])
+	}
+}
+
 // ifftButterfly: y ^= x; x ^= y * exp(logM).
 func (t *fieldTables) ifftButterfly(x, y []byte, logM uint16) {
 	if logM != modulus && t.butterflyAsm(x, y, logM, true) {
@@ -89,31 +106,214 @@ func (t *fieldTables) fftButterfly(x, y []byte, logM uint16) {
 	xorInto(y, x)
 }
 
-// ifft is the inverse additive FFT of size m (a power of two) over the points
-// skewOffset..skewOffset+m-1, in place. Only the first nonZero vectors may be nonzero.
-func (t *fieldTables) ifft(work [][]byte, nonZero, m, skewOffset int) {
-	for dist := 1; dist < m; dist <<= 1 {
-		for r := 0; r < nonZero; r += 2 * dist {
-			logM := t.skew[skewOffset+r+dist-1]
-			for i := r; i < r+dist; i++ {
-				t.ifftButterfly(work[i], work[i+dist], logM)
-			}
+// span is the work of one transform. When the vectors lie back to back in memory with
+// equal lengths (as in a Tile's arena) a run of consecutive vectors is one slice, and a
+// butterfly over a whole block of them is one kernel call; the element-wise kernels do
+// not care where one vector ends and the next begins.
+type span struct {
+	v    [][]byte
+	flat []byte // all vectors, if consecutive; else nil
+	l    int    // vector length
+}
+
+func newSpan(work [][]byte) span {
+	sp := span{v: work, l: len(work[0])}
+	base := unsafe.SliceData(work[0])
+	for i, v := range work {
+		if len(v) != sp.l || unsafe.SliceData(v) != (*byte)(unsafe.Add(unsafe.Pointer(base), i*sp.l)) {
+			return sp
 		}
+	}
+	sp.flat = unsafe.Slice(base, len(work)*sp.l)
+	return sp
+}
+
+// run returns vectors i..i+n-1 as one slice; flat must be set.
+func (sp *span) run(i, n int) []byte { return sp.flat[i*sp.l : (i+n)*sp.l] }
+
+// ifft is the inverse additive FFT of size m (a power of two) over the points
+// skewOffset..skewOffset+m-1, in place. Only the first nonZero vectors are read; the
+// others are taken as zero (they need not be cleared).
+//
+// Layers go by increasing distance, two at a time through the radix-4 kernel where one
+// is available (each element loaded and stored once per two layers), depth first. A
+// block that starts past the nonzero prefix has only ever mixed with zeros and is
+// skipped. In a block whose upper half has not been written yet (it is zero) the
+// butterfly is a copy and a multiply-add, and such blocks are done layer by layer.
+func (t *fieldTables) ifft(work [][]byte, nonZero, m, skewOffset int) {
+	sp := newSpan(work[:m])
+	if !t.hasDit4(work) {
+		for d := 1; d < m; d <<= 1 {
+			t.ifftLayer(&sp, 0, nonZero, d, nonZero, skewOffset)
+		}
+		return
+	}
+	if !bitsOdd(m) {
+		t.ifftBlock(&sp, 0, m, nonZero, skewOffset)
+		return
+	}
+	// An odd number of layers: the radix-2 one goes on top, as one call over the
+	// whole work rather than many on pairs of vectors at the bottom.
+	h := m / 2
+	for q := 0; q < 2 && q*h < nonZero; q++ {
+		t.ifftBlock(&sp, q*h, h, nonZero, skewOffset)
+	}
+	t.ifftLayer(&sp, 0, min(1, nonZero), h, nonZero, skewOffset)
+}
+
+// ifftBlock runs the inverse FFT layers of distances below size (a power of four) on
+// the block of size vectors at base, depth first: the four quarters (each while it is in cache), then the
+// two top layers on the whole block.
+func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
+	if size == 1 {
+		return
+	}
+	d := size / 4
+	for q := 0; q < 4 && base+q*d < nonZero; q++ {
+		t.ifftBlock(sp, base+q*d, d, nonZero, skewOffset)
+	}
+	if base+3*d < nonZero {
+		t.dit4(sp, base, d, skewOffset, true)
+		return
+	}
+	t.ifftLayer(sp, base, min(base+4*d, nonZero), d, nonZero, skewOffset)
+	t.ifftLayer(sp, base, base+1, 2*d, nonZero, skewOffset)
+}
+
+// dit4 runs the two layers of distances 2d and d on the block of 4d vectors at r.
+func (t *fieldTables) dit4(sp *span, r, d, skewOffset int, inverse bool) {
+	logA := t.skew[skewOffset+r+2*d-1]
+	logB := t.skew[skewOffset+r+d-1]
+	logC := t.skew[skewOffset+r+3*d-1]
+	if sp.flat != nil {
+		t.dit4Asm(sp.run(r, d), sp.run(r+d, d), sp.run(r+2*d, d), sp.run(r+3*d, d), logA, logB, logC, inverse)
+		return
+	}
+	w := sp.v
+	for i := r; i < r+d; i++ {
+		t.dit4Asm(w[i], w[i+d], w[i+2*d], w[i+3*d], logA, logB, logC, inverse)
+	}
+}
+
+// pairs calls fn for the vector pairs (x, y) of the butterflies of the block at r of
+// the layer of distance dist: as one pair of runs if the vectors are consecutive.
+func (sp *span) pairs(r, dist int, fn func(x, y []byte)) {
+	if sp.flat != nil {
+		fn(sp.run(r, dist), sp.run(r+dist, dist))
+		return
+	}
+	for i := r; i < r+dist; i++ {
+		fn(sp.v[i], sp.v[i+dist])
+	}
+}
+
+// ifftLayer runs the inverse FFT layer of distance dist on the blocks that start in
+// [from, to). Vectors from nonZero on have not been written before this layer unless
+// the layer of the previous distance wrote them, which it does exactly for the blocks
+// that start before nonZero; so the upper half of a block is still zero iff it starts
+// at or past nonZero.
+func (t *fieldTables) ifftLayer(sp *span, from, to, dist, nonZero, skewOffset int) {
+	for r := from; r < to; r += 2 * dist {
+		logM := t.skew[skewOffset+r+dist-1]
+		if r+dist >= nonZero {
+			sp.pairs(r, dist, func(x, y []byte) {
+				copy(y, x) // y ^= x with y = 0
+				if logM != modulus {
+					t.mulAdd(x, y, logM)
+				}
+			})
+			continue
+		}
+		sp.pairs(r, dist, func(x, y []byte) { t.ifftButterfly(x, y, logM) })
 	}
 }
 
 // fft is the forward additive FFT of size m over the points skewOffset..skewOffset+m-1,
-// in place; only the first outputs vectors (rounded up to a block) are computed.
+// in place; only the first outputs vectors are computed (the others are left with
+// whatever the transform did to them). Layers go by decreasing distance, two at a time
+// and depth first as in ifft.
 func (t *fieldTables) fft(work [][]byte, outputs, m, skewOffset int) {
-	for dist := m >> 1; dist > 0; dist >>= 1 {
-		for r := 0; r < outputs; r += 2 * dist {
-			logM := t.skew[skewOffset+r+dist-1]
-			for i := r; i < r+dist; i++ {
-				t.fftButterfly(work[i], work[i+dist], logM)
+	sp := newSpan(work[:m])
+	if !t.hasDit4(work) {
+		for dist := m >> 1; dist > 0; dist >>= 1 {
+			t.fftLayer(&sp, 0, outputs, dist, outputs, skewOffset)
+		}
+		return
+	}
+	if !bitsOdd(m) {
+		t.fftBlock(&sp, 0, m, outputs, skewOffset)
+		return
+	}
+	// An odd number of layers: the radix-2 one goes on top (see ifft).
+	h := m / 2
+	t.fftLayer(&sp, 0, min(1, outputs), h, outputs, skewOffset)
+	for q := 0; q < 2 && q*h < outputs; q++ {
+		t.fftBlock(&sp, q*h, h, outputs, skewOffset)
+	}
+}
+
+// fftBlock runs the FFT layers of distances below size (a power of four) on the block
+// of size vectors at base, depth first: the two top layers on the whole block, then each quarter that
+// holds outputs (while it is in cache).
+func (t *fieldTables) fftBlock(sp *span, base, size, outputs, skewOffset int) {
+	if size == 1 {
+		return
+	}
+	d := size / 4
+	if base+2*d < outputs {
+		t.dit4(sp, base, d, skewOffset, false)
+	} else {
+		t.fftLayer(sp, base, base+1, 2*d, outputs, skewOffset)
+		t.fftLayer(sp, base, base+1, d, outputs, skewOffset)
+	}
+	for q := 0; q < 4 && base+q*d < outputs; q++ {
+		t.fftBlock(sp, base+q*d, d, outputs, skewOffset)
+	}
+}
+
+// fftLayer runs the FFT layer of distance dist on the blocks that start in [from, to).
+// The upper half of a block that starts at or past outputs is neither an output nor
+// read by a later layer, so only the lower half is updated.
+func (t *fieldTables) fftLayer(sp *span, from, to, dist, outputs, skewOffset int) {
+	for r := from; r < to; r += 2 * dist {
+		logM := t.skew[skewOffset+r+dist-1]
+		if r+dist >= outputs {
+			if logM != modulus {
+				sp.pairs(r, dist, func(x, y []byte) { t.mulAdd(x, y, logM) })
 			}
+			continue
+		}
+		sp.pairs(r, dist, func(x, y []byte) { t.fftButterfly(x, y, logM) })
+	}
+}
+
+// fftHalfTo is the first layer of an FFT of size 2h whose outputs all lie in the lower
+// half, out of place: dst[i] = x[i] ^ y[i]·skew (x the lower half, y the upper).
+func (t *fieldTables) fftHalfTo(dst, x, y [][]byte, logM uint16) {
+	sd, sx, sy := newSpan(dst), newSpan(x), newSpan(y)
+	if sd.flat != nil && sx.flat != nil && sy.flat != nil {
+		// One call for the whole half.
+		dst, x, y = [][]byte{sd.flat}, [][]byte{sx.flat}, [][]byte{sy.flat}
+	}
+	for i := range dst {
+		switch {
+		case logM == modulus:
+			copy(dst[i], x[i])
+		case !t.mulAddToAsm(dst[i], x[i], y[i], logM):
+			copy(dst[i], x[i])
+			t.mulAdd(dst[i], y[i], logM)
 		}
 	}
 }
+
+// hasDit4 reports whether the radix-4 kernel can run on the vectors.
+func (t *fieldTables) hasDit4(work [][]byte) bool {
+	n := len(work[0])
+	return hasAVX2 && n >= 64 && n%64 == 0
+}
+
+// bitsOdd reports whether the power of two m has an odd exponent.
+func bitsOdd(m int) bool { return bits.TrailingZeros(uint(m))%2 == 1 }
 
 // formalDerivative replaces the polynomial in work (novel-basis coefficients) by its
 // formal derivative.

@@ -1,0 +1,115 @@
+package encoding
+
+import (
+	"github.com/tuskstore/tusk/encoding/rs"
+)
+
+// columnPass extends every column with the primary code, taking the originals of column
+// c from secondary sliver c (column-major, so they are read sequentially). The repairs
+// of message columns (< k2) are rows k1..n-1 of the primary slivers; those of the
+// columns of secondary repairs (≥ k2), the corner of the expanded matrix, are only
+// hashed. It hashes every symbol of the rows k1..n-1.
+func (e *Codec) columnPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
+	count, segs := tilePlan(tile, s)
+	if len(segs) == 1 {
+		e.columnPassWhole(ws, tile, count, segs[0], primary, secondary, s)
+	} else {
+		e.columnPassSegmented(ws, tile, segs, primary, secondary, s)
+	}
+}
+
+// columnGroup is the columns [a, b) of a tile: a group of count columns that does not
+// mix message columns and columns of secondary repairs.
+func columnGroup(a, count, n, k2 int) int {
+	b := min(a+count, n)
+	if a < k2 {
+		b = min(b, k2)
+	}
+	return b
+}
+
+// columnPassWhole: a tile is a group of columns. The originals of the next group are
+// prefetched while this one's repairs are hashed.
+func (e *Codec) columnPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
+	p := e.params
+	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
+	em := &ws.emit
+	for a := 0; a < n; {
+		b := columnGroup(a, count, n, k2)
+		w := b - a
+		pk := rs.NewPacking(s, seg, w)
+		ws.resetTile(tile, pk.Len())
+		for c := a; c < b; c++ {
+			col := secondary[c]
+			for i := 0; i < k1; i++ {
+				pk.Pack(tile.In(i), c-a, col[i*s:(i+1)*s])
+			}
+		}
+		em.queuePrefetch(secondary[b:columnGroup(b, count, n, k2)], (n-k1)*w/4)
+		tile.Encode()
+		// Repair j of the group is symbols a..b-1 of primary sliver k1+j.
+		var dst func(j int) []byte
+		if a < k2 {
+			dst = func(j int) []byte { return primary[k1+j][a*s : b*s] }
+		}
+		em.emitRuns(ws, &pk, tile, n-k1, s, leafGrid{base: k1*n + a, jStride: n, bStride: 1}, dst)
+		a = b
+	}
+}
+
+// columnPassSegmented: a tile is one column, transformed one segment at a time; its
+// repairs are hashed segment by segment while the segment is streamed out, and the
+// next segment's originals are prefetched.
+func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment, primary, secondary [][]byte, s int) {
+	p := e.params
+	n, k1 := p.NShards, p.PrimarySymbols()
+	k2 := p.SecondarySymbols()
+	sh := &ws.hashers
+	em := &ws.emit
+	var next [][]byte
+	for c := 0; c < n; c++ {
+		sh.reset(n - k1)
+		col := secondary[c]
+		for si, seg := range segs {
+			pk := rs.NewPacking(s, seg, 1)
+			ws.resetTile(tile, pk.Len())
+			lo, hi, tail := pk.Bounds()
+			tl := pk.TailLen()
+			for i := 0; i < k1; i++ {
+				pk.Pack(tile.In(i), 0, col[i*s:(i+1)*s])
+			}
+			// The originals of the next segment (or of the next column's first).
+			next = next[:0]
+			if nc, ns := c, si+1; ns < len(segs) || c+1 < n {
+				if ns == len(segs) {
+					nc, ns = c+1, 0
+				}
+				lo, hi := segBytes(segs[ns], s)
+				for i := 0; i < k1; i++ {
+					next = append(next, secondary[nc][i*s+lo:i*s+hi])
+				}
+			}
+			em.queuePrefetch(next, (n-k1+3)/4)
+			tile.Encode()
+			ws.tails = grow(ws.tails, (n-k1)*tl)
+			tails := ws.tails
+			for j := 0; j < n-k1; j++ {
+				out := tile.Out(j)
+				if tl > 0 {
+					pk.UnpackTail(tails[j*tl:(j+1)*tl], out, 0)
+				}
+				if c < k2 {
+					dst := primary[k1+j][c*s : (c+1)*s]
+					em.queueStream(dst[lo:hi], pk.Chunks(out, 0))
+					copy(dst[tail:], tails[j*tl:(j+1)*tl])
+				}
+			}
+			sh.write(em, func(j int) []byte { return pk.Chunks(tile.Out(j), 0) })
+			if tl > 0 {
+				sh.write(em, func(j int) []byte { return tails[j*tl : (j+1)*tl] })
+			}
+			em.flush() // the arena is packed again next
+		}
+		sh.sum(ws.leaves, func(j int) int { return (k1+j)*n + c })
+	}
+}

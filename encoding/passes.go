@@ -1,0 +1,97 @@
+package encoding
+
+import (
+	"github.com/tuskstore/tusk/encoding/merkle"
+	"github.com/tuskstore/tusk/encoding/rs"
+)
+
+// The expanded matrix is produced by two passes of tiles: the row pass extends the k1
+// message rows with the secondary code, the column pass extends all n columns with the
+// primary code (see rowPass and columnPass). A tile is a batch of codewords that one
+// rs.Tile transforms at a time, in cache:
+//
+//   - Small symbols: a tile holds whole symbols of several codewords. Its repairs are
+//     unpacked a few runs at a time into scratch (in cache), hashed there, and streamed
+//     to their slivers with non-temporal stores, which write memory without first
+//     reading it into the cache.
+//   - Large symbols: a tile is one codeword, split into segments of whole chunks (the
+//     last with the tail) transformed one after the other. Every symbol of the codeword
+//     is hashed piece by piece as its segments are produced, and the segments are
+//     streamed to the slivers.
+//
+// Either way every symbol is hashed exactly once, from cache, and written once; the
+// memory traffic (streaming the finished runs out, prefetching the next tile's
+// originals) is spread over the hashing (see emitter).
+
+// Tile vectors hold at least minTileVector bytes (whole symbols, or one segment of
+// one), more for codes with few vectors, up to an arena of tileArena bytes. Measured at
+// n = 1000 and 64 MiB (302-byte symbols, 768 to 1024 vectors): 1 KiB vectors keep the
+// arena in L2, but the encode was 5–10% slower than with 2–8 KiB ones, because the
+// runs streamed to the slivers get longer (a 4 KiB run streams about twice as fast as
+// a 1 KiB one when hundreds of slivers are written in turn) and the per-tile costs
+// are spread over more codewords; the depth-first transforms cope with an arena in L3.
+// At n = 100 (96 to 128 vectors) 16 KiB segments were a few percent faster than 4 KiB
+// ones, for the same reasons.
+const (
+	minTileVector = 4 << 10
+	tileArena     = 2 << 20
+	maxTileVector = 32 << 10
+)
+
+// tilePlan is how the tiles of a code cover the symbols: count codewords per tile, each
+// symbol in the given segments.
+func tilePlan(tile *rs.Tile, s int) (count int, segs []rs.Segment) {
+	budget := min(maxTileVector, max(minTileVector, tileArena/tile.Vectors()))
+	return rs.PlanTiles(s, budget)
+}
+
+// segBytes is the byte range of a symbol of s bytes that segment seg reads.
+func segBytes(seg rs.Segment, s int) (lo, hi int) {
+	if seg.Tail {
+		return seg.Lo, s
+	}
+	return seg.Lo, seg.Hi
+}
+
+// segmentHashers hashes the n symbols of one codeword of a segmented tile, four lanes
+// at a time, as the segments are produced. Lanes past n repeat the last symbol.
+type segmentHashers struct {
+	h   []merkle.LeafHasher4
+	n   int
+	out [4]merkle.Digest
+}
+
+func (sh *segmentHashers) reset(n int) {
+	groups := (n + 3) / 4
+	if cap(sh.h) < groups {
+		sh.h = make([]merkle.LeafHasher4, groups)
+	}
+	sh.h = sh.h[:groups]
+	for i := range sh.h {
+		sh.h[i].Reset()
+	}
+	sh.n = n
+}
+
+// write appends piece(i) to symbol i for every symbol (pieces of equal lengths), with a
+// tick of em after each group of four.
+func (sh *segmentHashers) write(em *emitter, piece func(i int) []byte) {
+	for g := range sh.h {
+		var p [4][]byte
+		for l := range p {
+			p[l] = piece(min(4*g+l, sh.n-1))
+		}
+		sh.h[g].Write(p[0], p[1], p[2], p[3])
+		em.tick()
+	}
+}
+
+// sum stores the leaf hash of symbol i at leaves[at(i)].
+func (sh *segmentHashers) sum(leaves []merkle.Digest, at func(i int) int) {
+	for g := range sh.h {
+		sh.h[g].Sum(&sh.out)
+		for l := 0; l < 4 && 4*g+l < sh.n; l++ {
+			leaves[at(4*g+l)] = sh.out[l]
+		}
+	}
+}

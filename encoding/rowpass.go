@@ -1,0 +1,124 @@
+package encoding
+
+import (
+	"github.com/tuskstore/tusk/encoding/rs"
+)
+
+// rowPass extends every message row with the secondary code: the repairs are secondary
+// slivers k2..n-1 (column-major). As it packs the message it also writes it into
+// secondary slivers 0..k2-1 (the transposition), and it hashes every symbol of the
+// rows 0..k1-1 of the expanded matrix.
+func (e *Codec) rowPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
+	count, segs := tilePlan(tile, s)
+	if len(segs) == 1 {
+		e.rowPassWhole(ws, tile, count, segs[0], primary, secondary, s)
+	} else {
+		e.rowPassSegmented(ws, tile, segs, primary, secondary, s)
+	}
+}
+
+// rowPassWhole: a tile is a group of rows. Column c of the group, one run of symbols,
+// is gathered into scratch, packed from there, hashed and streamed to secondary sliver
+// c; then the group's repairs are unpacked, hashed and streamed to secondary slivers
+// k2..n-1.
+func (e *Codec) rowPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
+	p := e.params
+	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
+	em := &ws.emit
+	for r0 := 0; r0 < k1; r0 += count {
+		r1 := min(r0+count, k1)
+		g := r1 - r0
+		runBytes := g * s
+		pk := rs.NewPacking(s, seg, g)
+		ws.resetTile(tile, pk.Len())
+		// Leaf (r0+b, c) is symbol b of run c, for message and repair columns alike.
+		grid := leafGrid{base: r0 * n, jStride: 1, bStride: n}
+		var sc runScratch
+		sc.reset(ws, runBytes)
+		for c0 := 0; c0 < k2; c0 += runBatch {
+			c1 := min(c0+runBatch, k2)
+			buf := sc.next()
+			for c := c0; c < c1; c++ {
+				run := buf[(c-c0)*runBytes : (c-c0+1)*runBytes]
+				for r := r0; r < r1; r++ {
+					copy(run[(r-r0)*s:(r-r0+1)*s], primary[r][c*s:(c+1)*s])
+				}
+				pk.PackRun(tile.In(c), run)
+			}
+			em.hashRuns(buf[:(c1-c0)*runBytes], s, g, c0, grid)
+			em.flush()
+			for c := c0; c < c1; c++ {
+				em.queueStream(secondary[c][r0*s:r1*s], buf[(c-c0)*runBytes:(c-c0+1)*runBytes])
+			}
+		}
+		em.flush()
+		tile.Encode()
+		grid.base += k2
+		em.emitRuns(ws, &pk, tile, n-k2, s, grid, func(j int) []byte { return secondary[k2+j][r0*s : r1*s] })
+	}
+}
+
+// rowPassSegmented: a tile is one row, transformed one segment at a time. The row's n
+// symbols (k2 message symbols, read from the row, and n-k2 repairs, read from the
+// tile) are hashed segment by segment, while the segment is streamed out.
+func (e *Codec) rowPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment, primary, secondary [][]byte, s int) {
+	p := e.params
+	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
+	sh := &ws.hashers
+	em := &ws.emit
+	var next [][]byte
+	for r := 0; r < k1; r++ {
+		row := primary[r]
+		sh.reset(n)
+		for si, seg := range segs {
+			pk := rs.NewPacking(s, seg, 1)
+			ws.resetTile(tile, pk.Len())
+			lo, hi, tail := pk.Bounds()
+			tl := pk.TailLen()
+			for c := 0; c < k2; c++ {
+				sym := row[c*s : (c+1)*s]
+				pk.Pack(tile.In(c), 0, sym)
+				dst := secondary[c][r*s : (r+1)*s]
+				em.queueStream(dst[lo:hi], sym[lo:hi])
+				copy(dst[tail:tail+tl], sym[tail:tail+tl])
+			}
+			// The originals of the next segment (or of the next row's first).
+			next = next[:0]
+			if nr, ns := r, si+1; ns < len(segs) || r+1 < k1 {
+				if ns == len(segs) {
+					nr, ns = r+1, 0
+				}
+				lo, hi := segBytes(segs[ns], s)
+				for c := 0; c < k2; c++ {
+					next = append(next, primary[nr][c*s+lo:c*s+hi])
+				}
+			}
+			em.queuePrefetch(next, (n+3)/4)
+			tile.Encode()
+			for j := 0; j < n-k2; j++ {
+				out := tile.Out(j)
+				dst := secondary[k2+j][r*s : (r+1)*s]
+				em.queueStream(dst[lo:hi], pk.Chunks(out, 0))
+				if tl > 0 {
+					pk.UnpackTail(dst[tail:], out, 0)
+				}
+			}
+			sh.write(em, func(i int) []byte {
+				if i < k2 {
+					return row[i*s+lo : i*s+hi]
+				}
+				return pk.Chunks(tile.Out(i-k2), 0)
+			})
+			if tl > 0 {
+				sh.write(em, func(i int) []byte {
+					if i < k2 {
+						return row[i*s+tail : (i+1)*s]
+					}
+					return secondary[i][r*s+tail : (r+1)*s]
+				})
+			}
+			em.flush() // the arena is packed again next
+		}
+		sh.sum(ws.leaves, func(i int) int { return r*n + i })
+	}
+}

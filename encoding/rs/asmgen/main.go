@@ -1,0 +1,495 @@
+// Command asmgen writes the amd64 kernels of package rs and their Go declarations.
+//
+// Usage (from encoding/rs):
+//
+//	go run ./asmgen -out kernels_amd64.s -decl kernels_amd64.go
+//
+// Every kernel works on packed vectors (64-byte chunks of 32 low bytes then 32 high
+// bytes of 32 GF(2^16) elements) whose length is a multiple of 64, and exists in three
+// flavours of the constant multiply:
+//
+//   - AVX2: the product by a constant c is the XOR of four table lookups, one per
+//     nibble of the element, each giving a low and a high product byte (VPSHUFB on
+//     16-byte tables broadcast to both lanes): 8 shuffles per 32 elements. Tables:
+//     *[8][16]byte, [T0lo, T0hi, T1lo, T1hi, T2lo, T2hi, T3lo, T3hi], Ti for nibble i.
+//   - GFNI: multiplying by c is linear over GF(2), so the product's low and high bytes
+//     are 8×8 bit-matrix products of the element's low and high bytes:
+//     lo' = A·lo ⊕ B·hi, hi' = C·lo ⊕ D·hi, four VGF2P8AFFINEQB per 32 elements.
+//     Matrices: *[4]uint64 {A, B, C, D} in the instruction's layout.
+//   - GFNI512: GFNI with the AVX-512VL additions, still on YMM registers: the extra
+//     registers hold all three constants of a radix-4 kernel, and VPTERNLOGD does the
+//     two XORs of each half of a product at once.
+//
+// Kernels:
+//
+//	mulAdd<F>(x, y []byte, t)                 x ^= y·c
+//	mulAddTo<F>(d, x, y []byte, t)            d = x ^ y·c
+//	fftButterfly<F>(x, y []byte, t)           x ^= y·c; y ^= x
+//	ifftButterfly<F>(x, y []byte, t)          y ^= x; x ^= y·c
+//	fft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+//	ifft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+//	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
+//	storeFence()                              SFENCE
+//	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
+//
+// fft4 and ifft4 run two layers of the additive FFT on four vectors at distance d:
+// the forward one the layer of distance 2d (pairs 0-2 and 1-3, constant a) then the
+// layer of distance d (pair 0-1 with b, 2-3 with c); the inverse one the same
+// butterflies in the opposite order. Each element is loaded and stored once for two
+// layers. Bit i of skip marks constant i (a, b, c) as the logarithm of zero, whose
+// butterfly is a bare XOR; there is one specialised kernel per mask.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+)
+
+type gen struct{ w *bufio.Writer }
+
+func (g *gen) p(format string, args ...any) { fmt.Fprintf(g.w, format+"\n", args...) }
+func (g *gen) i(format string, args ...any) { fmt.Fprintf(g.w, "\t"+format+"\n", args...) }
+
+// A flavour is one way of multiplying by a constant.
+type flavour struct {
+	name string
+	// setup loads what every multiply needs (AVX2: the nibble mask in Y15).
+	setup func(g *gen)
+	// slots is the number of constants the flavour can keep in registers for a
+	// kernel's inner loop; preload loads the constant at table register t into slot i.
+	slots   int
+	preload func(g *gen, t string, slot int)
+	// mulXor emits x ^= src·c for the element vectors (srcLo, srcHi) and (xLo, xHi),
+	// the constant in slot (or at t if slot < 0). It may clobber Y8..Y14 (AVX2) or
+	// Y8..Y11 (GFNI).
+	mulXor func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string)
+}
+
+var avx2 = flavour{
+	name: "AVX2",
+	setup: func(g *gen) {
+		g.i("MOVQ $0x0f0f0f0f0f0f0f0f, R11")
+		g.i("MOVQ R11, X15")
+		g.i("VPBROADCASTQ X15, Y15")
+	},
+	mulXor: func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string) {
+		for half, src := range []string{srcLo, srcHi} {
+			base := 64 * half
+			g.i("VPSRLQ $4, %s, Y10", src)
+			g.i("VPAND Y15, Y10, Y10")
+			g.i("VPAND Y15, %s, Y11", src)
+			g.i("VBROADCASTI128 %d(%s), Y12", base, t)
+			g.i("VBROADCASTI128 %d(%s), Y13", base+16, t)
+			g.i("VBROADCASTI128 %d(%s), Y8", base+32, t)
+			g.i("VBROADCASTI128 %d(%s), Y9", base+48, t)
+			g.i("VPSHUFB Y11, Y12, Y12")
+			g.i("VPSHUFB Y11, Y13, Y13")
+			g.i("VPSHUFB Y10, Y8, Y8")
+			g.i("VPSHUFB Y10, Y9, Y9")
+			g.i("VPXOR Y12, Y8, Y8")
+			g.i("VPXOR Y13, Y9, Y9")
+			g.i("VPXOR Y8, %s, %s", xLo, xLo)
+			g.i("VPXOR Y9, %s, %s", xHi, xHi)
+		}
+	},
+}
+
+// gfniAffine emits the four matrix products of a multiply into Y8..Y11: A·lo, B·hi,
+// C·lo, D·hi, the matrices in registers first+0..3 or loaded into Y8..Y11 from t.
+func gfniAffine(g *gen, t string, first int, srcLo, srcHi string) {
+	srcs := []string{srcLo, srcHi, srcLo, srcHi}
+	for k := 0; k < 4; k++ {
+		m := fmt.Sprintf("Y%d", first+k)
+		if first < 0 {
+			m = fmt.Sprintf("Y%d", 8+k)
+			g.i("VPBROADCASTQ %d(%s), %s", 8*k, t, m)
+		}
+		g.i("VGF2P8AFFINEQB $0x00, %s, %s, Y%d", m, srcs[k], 8+k)
+	}
+}
+
+// gfni keeps one constant in Y12..Y15; the others are broadcast from memory.
+var gfni = flavour{
+	name:  "GFNI",
+	setup: func(g *gen) {},
+	slots: 1,
+	preload: func(g *gen, t string, slot int) {
+		for k := 0; k < 4; k++ {
+			g.i("VPBROADCASTQ %d(%s), Y%d", 8*k, t, 12+k)
+		}
+	},
+	mulXor: func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string) {
+		first := -1
+		if slot == 0 {
+			first = 12
+		}
+		gfniAffine(g, t, first, srcLo, srcHi)
+		g.i("VPXOR Y8, %s, %s", xLo, xLo)
+		g.i("VPXOR Y10, %s, %s", xHi, xHi)
+		g.i("VPXOR Y9, %s, %s", xLo, xLo)
+		g.i("VPXOR Y11, %s, %s", xHi, xHi)
+	},
+}
+
+// gfni512 is GFNI with the AVX-512VL additions on YMM registers: the sixteen extra
+// registers keep all three constants of a radix-4 kernel (Y16..Y27), and VPTERNLOGD
+// folds the two XORs of each half of a product into one.
+var gfni512 = flavour{
+	name:  "GFNI512",
+	setup: func(g *gen) {},
+	slots: 3,
+	preload: func(g *gen, t string, slot int) {
+		for k := 0; k < 4; k++ {
+			g.i("VPBROADCASTQ %d(%s), Y%d", 8*k, t, 16+4*slot+k)
+		}
+	},
+	mulXor: func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string) {
+		first := -1
+		if slot >= 0 {
+			first = 16 + 4*slot
+		}
+		gfniAffine(g, t, first, srcLo, srcHi)
+		g.i("VPTERNLOGD $0x96, Y9, Y8, %s", xLo)
+		g.i("VPTERNLOGD $0x96, Y11, Y10, %s", xHi)
+	},
+}
+
+// vec is one vector of a kernel: its pointer register and the two data registers of
+// the current chunk.
+type vec struct{ ptr, lo, hi string }
+
+func (v vec) load(g *gen) {
+	g.i("VMOVDQU (%s), %s", v.ptr, v.lo)
+	g.i("VMOVDQU 32(%s), %s", v.ptr, v.hi)
+}
+
+func (v vec) store(g *gen) {
+	g.i("VMOVDQU %s, (%s)", v.lo, v.ptr)
+	g.i("VMOVDQU %s, 32(%s)", v.hi, v.ptr)
+}
+
+// xorInto emits dst ^= src.
+func xorInto(g *gen, dst, src vec) {
+	g.i("VPXOR %s, %s, %s", src.lo, dst.lo, dst.lo)
+	g.i("VPXOR %s, %s, %s", src.hi, dst.hi, dst.hi)
+}
+
+func mulXor(g *gen, f flavour, t string, slot int, x, y vec) {
+	f.mulXor(g, t, slot, y.lo, y.hi, x.lo, x.hi)
+}
+
+// preloadOne keeps the single constant of a two-vector kernel in slot 0 if it can.
+func preloadOne(g *gen, f flavour) int {
+	if f.slots == 0 {
+		return -1
+	}
+	f.preload(g, "AX", 0)
+	return 0
+}
+
+// loop emits the chunk loop over the vectors: body between the loads and the stores.
+func loop(g *gen, label string, vs []vec, body func()) {
+	g.i("SHRQ $6, CX")
+	g.i("JZ %s_done", label)
+	g.p("%s_loop:", label)
+	for _, v := range vs {
+		v.load(g)
+	}
+	body()
+	for _, v := range vs {
+		v.store(g)
+	}
+	for _, v := range vs {
+		g.i("ADDQ $64, %s", v.ptr)
+	}
+	g.i("DECQ CX")
+	g.i("JNZ %s_loop", label)
+	g.i("VZEROUPPER")
+	g.p("%s_done:", label)
+	g.i("RET")
+	g.p("")
+}
+
+// radix2 emits the two-vector kernels with the slice signature (x, y []byte, t).
+func radix2(g *gen, f flavour, name, doc string, body func(x, y vec, slot int)) {
+	fn := name + f.name
+	g.p("// func %s(x, y []byte, t unsafe.Pointer)", fn)
+	g.p("// %s", doc)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-56", fn)
+	g.i("MOVQ x_base+0(FP), DI")
+	g.i("MOVQ y_base+24(FP), SI")
+	g.i("MOVQ y_len+32(FP), CX")
+	g.i("MOVQ t+48(FP), AX")
+	f.setup(g)
+	slot := preloadOne(g, f)
+	x := vec{"DI", "Y0", "Y1"}
+	y := vec{"SI", "Y2", "Y3"}
+	g.i("SHRQ $6, CX")
+	g.i("JZ %s_done", fn)
+	g.p("%s_loop:", fn)
+	body(x, y, slot)
+	g.i("ADDQ $64, DI")
+	g.i("ADDQ $64, SI")
+	g.i("DECQ CX")
+	g.i("JNZ %s_loop", fn)
+	g.i("VZEROUPPER")
+	g.p("%s_done:", fn)
+	g.i("RET")
+	g.p("")
+}
+
+// mulAddTo emits the out-of-place multiply-add d = x ^ y·c (len(y) bytes).
+func mulAddTo(g *gen, f flavour) {
+	fn := "mulAddTo" + f.name
+	g.p("// func %s(d, x, y []byte, t unsafe.Pointer)", fn)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-80", fn)
+	g.i("MOVQ d_base+0(FP), DX")
+	g.i("MOVQ x_base+24(FP), DI")
+	g.i("MOVQ y_base+48(FP), SI")
+	g.i("MOVQ y_len+56(FP), CX")
+	g.i("MOVQ t+72(FP), AX")
+	f.setup(g)
+	slot := preloadOne(g, f)
+	x := vec{"DI", "Y0", "Y1"}
+	y := vec{"SI", "Y2", "Y3"}
+	out := vec{"DX", "Y0", "Y1"}
+	g.i("SHRQ $6, CX")
+	g.i("JZ %s_done", fn)
+	g.p("%s_loop:", fn)
+	y.load(g)
+	x.load(g)
+	mulXor(g, f, "AX", slot, x, y)
+	out.store(g)
+	g.i("ADDQ $64, DI")
+	g.i("ADDQ $64, SI")
+	g.i("ADDQ $64, DX")
+	g.i("DECQ CX")
+	g.i("JNZ %s_loop", fn)
+	g.i("VZEROUPPER")
+	g.p("%s_done:", fn)
+	g.i("RET")
+	g.p("")
+}
+
+func radix4(g *gen, f flavour, inverse bool, skip int) string {
+	name := "fft4"
+	if inverse {
+		name = "ifft4"
+	}
+	fn := fmt.Sprintf("%s%s_%d", name, f.name, skip)
+	g.p("// func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", fn)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-64", fn)
+	g.i("MOVQ x0+0(FP), DI")
+	g.i("MOVQ x1+8(FP), SI")
+	g.i("MOVQ x2+16(FP), R8")
+	g.i("MOVQ x3+24(FP), R9")
+	g.i("MOVQ n+32(FP), CX")
+	g.i("MOVQ ta+40(FP), AX")
+	g.i("MOVQ tb+48(FP), BX")
+	g.i("MOVQ tc+56(FP), DX")
+	f.setup(g)
+	skipA, skipB, skipC := skip&1 != 0, skip&2 != 0, skip&4 != 0
+	// Constants kept in registers, a first: it is used twice per chunk.
+	slots := map[string]int{"AX": -1, "BX": -1, "CX": -1, "DX": -1}
+	next := 0
+	for _, c := range []struct {
+		t    string
+		skip bool
+	}{{"AX", skipA}, {"BX", skipB}, {"DX", skipC}} {
+		if !c.skip && next < f.slots {
+			f.preload(g, c.t, next)
+			slots[c.t] = next
+			next++
+		}
+	}
+	x0 := vec{"DI", "Y0", "Y1"}
+	x1 := vec{"SI", "Y2", "Y3"}
+	x2 := vec{"R8", "Y4", "Y5"}
+	x3 := vec{"R9", "Y6", "Y7"}
+	// fftB: x ^= y·c; y ^= x. ifftB: y ^= x; x ^= y·c.
+	fftB := func(x, y vec, t string, skip bool) {
+		if !skip {
+			mulXor(g, f, t, slots[t], x, y)
+		}
+		xorInto(g, y, x)
+	}
+	ifftB := func(x, y vec, t string, skip bool) {
+		xorInto(g, y, x)
+		if !skip {
+			mulXor(g, f, t, slots[t], x, y)
+		}
+	}
+	loop(g, fn, []vec{x0, x1, x2, x3}, func() {
+		if inverse {
+			ifftB(x0, x1, "BX", skipB)
+			ifftB(x2, x3, "DX", skipC)
+			ifftB(x0, x2, "AX", skipA)
+			ifftB(x1, x3, "AX", skipA)
+		} else {
+			fftB(x0, x2, "AX", skipA)
+			fftB(x1, x3, "AX", skipA)
+			fftB(x0, x1, "BX", skipB)
+			fftB(x2, x3, "DX", skipC)
+		}
+	})
+	return fn
+}
+
+func generate(g, d *gen) {
+	for _, w := range []*gen{g, d} {
+		w.p("// Code generated by go run ./asmgen. DO NOT EDIT.")
+		w.p("")
+		w.p("//go:build amd64 && !purego")
+		w.p("")
+	}
+	g.p(`#include "textflag.h"`)
+	g.p("")
+	d.p("package rs")
+	d.p("")
+	d.p(`import "unsafe"`)
+	d.p("")
+	d.p("type dit4Kernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)")
+	d.p("")
+	flavours := []flavour{avx2, gfni, gfni512}
+	for _, f := range flavours {
+		radix2(g, f, "mulAdd", "x ^= y·c", func(x, y vec, slot int) {
+			y.load(g)
+			x.load(g)
+			mulXor(g, f, "AX", slot, x, y)
+			x.store(g)
+		})
+		radix2(g, f, "fftButterfly", "x ^= y·c; y ^= x", func(x, y vec, slot int) {
+			y.load(g)
+			x.load(g)
+			mulXor(g, f, "AX", slot, x, y)
+			xorInto(g, y, x)
+			x.store(g)
+			y.store(g)
+		})
+		radix2(g, f, "ifftButterfly", "y ^= x; x ^= y·c", func(x, y vec, slot int) {
+			y.load(g)
+			x.load(g)
+			xorInto(g, y, x)
+			mulXor(g, f, "AX", slot, x, y)
+			x.store(g)
+			y.store(g)
+		})
+		mulAddTo(g, f)
+		d.p("//go:noescape")
+		d.p("func mulAddTo%s(d, x, y []byte, t unsafe.Pointer)", f.name)
+		d.p("")
+		for _, k := range []string{"mulAdd", "fftButterfly", "ifftButterfly"} {
+			d.p("//go:noescape")
+			d.p("func %s%s(x, y []byte, t unsafe.Pointer)", k, f.name)
+			d.p("")
+		}
+	}
+	stream(g, d)
+	for _, inverse := range []bool{false, true} {
+		var names [3][8]string
+		for fi, f := range flavours {
+			for skip := 0; skip < 8; skip++ {
+				names[fi][skip] = radix4(g, f, inverse, skip)
+				d.p("//go:noescape")
+				d.p("func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", names[fi][skip])
+				d.p("")
+			}
+		}
+		table := "fft4Kernels"
+		if inverse {
+			table = "ifft4Kernels"
+		}
+		d.p("var %s = [3][8]dit4Kernel{", table)
+		for fi := range flavours {
+			d.p("\t{")
+			for _, n := range names[fi] {
+				d.p("\t\t%s,", n)
+			}
+			d.p("\t},")
+		}
+		d.p("}")
+		d.p("")
+	}
+}
+
+// stream emits the non-temporal copy and the store fence that must follow it before
+// another goroutine reads the data.
+func stream(g, d *gen) {
+	g.p("// func copyStream(dst, src *byte, n int)")
+	g.p("TEXT ·copyStream(SB), NOSPLIT, $0-24")
+	g.i("MOVQ dst+0(FP), DI")
+	g.i("MOVQ src+8(FP), SI")
+	g.i("MOVQ n+16(FP), CX")
+	g.i("SHRQ $6, CX")
+	g.i("JZ copyStream_done")
+	g.p("copyStream_loop:")
+	g.i("VMOVDQU (SI), Y0")
+	g.i("VMOVDQU 32(SI), Y1")
+	g.i("VMOVNTDQ Y0, (DI)")
+	g.i("VMOVNTDQ Y1, 32(DI)")
+	g.i("ADDQ $64, SI")
+	g.i("ADDQ $64, DI")
+	g.i("DECQ CX")
+	g.i("JNZ copyStream_loop")
+	g.i("VZEROUPPER")
+	g.p("copyStream_done:")
+	g.i("RET")
+	g.p("")
+	g.p("// func storeFence()")
+	g.p("TEXT ·storeFence(SB), NOSPLIT, $0-0")
+	g.i("SFENCE")
+	g.i("RET")
+	d.p("//go:noescape")
+	d.p("func copyStream(dst, src *byte, n int)")
+	d.p("")
+	d.p("func storeFence()")
+	d.p("")
+	g.p("")
+	g.p("// func prefetch(p *byte, n int)")
+	g.p("TEXT ·prefetch(SB), NOSPLIT, $0-16")
+	g.i("MOVQ p+0(FP), SI")
+	g.i("MOVQ n+8(FP), CX")
+	g.i("ADDQ $63, CX")
+	g.i("SHRQ $6, CX")
+	g.i("JZ prefetch_done")
+	g.p("prefetch_loop:")
+	g.i("PREFETCHT0 (SI)")
+	g.i("ADDQ $64, SI")
+	g.i("DECQ CX")
+	g.i("JNZ prefetch_loop")
+	g.p("prefetch_done:")
+	g.i("RET")
+	d.p("//go:noescape")
+	d.p("func prefetch(p *byte, n int)")
+	d.p("")
+}
+
+func main() {
+	out := flag.String("out", "kernels_amd64.s", "assembly output file")
+	decl := flag.String("decl", "kernels_amd64.go", "Go declarations output file")
+	flag.Parse()
+	var asm, goDecl bytes.Buffer
+	g, d := &gen{bufio.NewWriter(&asm)}, &gen{bufio.NewWriter(&goDecl)}
+	generate(g, d)
+	if err := g.w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := d.w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	src, err := format.Source(goDecl.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, asm.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*decl, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,178 @@
+package rs
+
+// A tile transforms one segment of every symbol of a batch at a time: a range of the
+// symbol's whole 64-byte chunks, and possibly its final partial chunk (the tail). Small
+// symbols make a single segment; a large symbol is cut into several so that a tile's
+// vectors stay small enough for its transforms to run in cache. The transforms are
+// element-wise, so any split of the elements gives the same bytes.
+
+// Segment is the part of every symbol that one tile transforms: the bytes [Lo, Hi) of
+// the symbol's whole chunks and, if Tail, its tail.
+type Segment struct {
+	Lo, Hi int
+	Tail   bool
+}
+
+// PlanTiles chooses how a code's tiles cover symbols of symbolSize bytes, so that a
+// packed vector holds about budget bytes: either count whole symbols per tile (one
+// segment), or a single symbol per tile in several segments of whole chunks, the last
+// one with the tail.
+func PlanTiles(symbolSize, budget int) (count int, segs []Segment) {
+	full := symbolSize / 64 * 64
+	tail := symbolSize%64 != 0
+	if symbolSize <= budget {
+		return max(1, budget/symbolSize), []Segment{{Lo: 0, Hi: full, Tail: tail}}
+	}
+	chunks := full / 64
+	per := max(1, budget/64)
+	nseg := (chunks + per - 1) / per
+	for i := 0; i < nseg; i++ {
+		segs = append(segs, Segment{Lo: chunks * i / nseg * 64, Hi: chunks * (i + 1) / nseg * 64})
+	}
+	segs[nseg-1].Tail = tail
+	return 1, segs
+}
+
+// Packing maps one segment of each of a batch of symbols onto a packed vector: the
+// segment's chunks of every symbol back to back, then the tail elements of all symbols
+// densely in chunks (the layout of reed-solomon-simd for a partial chunk, extended to a
+// batch: element e of the region sits in chunk e/32, low byte at lane e%32, high byte
+// 32 bytes later).
+type Packing struct {
+	s, count int
+	lo, hi   int // chunk bytes of each symbol
+	fullEnd  int // where the symbol's tail starts
+	te       int // tail elements per symbol, 0 if the segment has none
+	tailOff  int // offset of the tail region in the packed vector
+	size     int
+}
+
+// NewPacking returns the packing of segment seg of count symbols of symbolSize bytes.
+func NewPacking(symbolSize int, seg Segment, count int) Packing {
+	p := Packing{s: symbolSize, count: count, lo: seg.Lo, hi: seg.Hi, fullEnd: symbolSize / 64 * 64}
+	if seg.Tail {
+		p.te = symbolSize % 64 / 2
+	}
+	p.tailOff = count * (p.hi - p.lo)
+	p.size = p.tailOff + (count*p.te+31)/32*64
+	return p
+}
+
+// Len is the length of a packed vector, a multiple of 64.
+func (p *Packing) Len() int { return p.size }
+
+// Count is the number of symbols in the batch.
+func (p *Packing) Count() int { return p.count }
+
+// Pack writes the segment of sym, symbol b of the batch, into the packed vector dst.
+// Lanes of the tail region past the last symbol are left as they are: the transforms
+// are element-wise, so whatever they hold only affects lanes nobody reads.
+func (p *Packing) Pack(dst []byte, b int, sym []byte) {
+	w := p.hi - p.lo
+	copy(dst[b*w:(b+1)*w], sym[p.lo:p.hi])
+	if p.te > 0 {
+		t := sym[p.fullEnd : p.fullEnd+2*p.te]
+		region := dst[p.tailOff:]
+		e := b * p.te
+		scatterLanes(region, e, t[:p.te], 0)
+		scatterLanes(region, e, t[p.te:], 32)
+	}
+}
+
+// Unpack writes the segment of symbol b of the packed vector src into sym.
+func (p *Packing) Unpack(sym []byte, src []byte, b int) {
+	copy(sym[p.lo:p.hi], p.Chunks(src, b))
+	if p.te > 0 {
+		p.UnpackTail(sym[p.fullEnd:p.fullEnd+2*p.te], src, b)
+	}
+}
+
+// Chunks returns the segment's whole chunks of symbol b in the packed vector src: the
+// symbol's bytes [lo, hi), as they are.
+func (p *Packing) Chunks(src []byte, b int) []byte {
+	w := p.hi - p.lo
+	return src[b*w : (b+1)*w]
+}
+
+// TailLen is the number of tail bytes of a symbol in the segment (0 if it has none).
+func (p *Packing) TailLen() int { return 2 * p.te }
+
+// UnpackTail writes the TailLen tail bytes of symbol b of the packed vector src into t.
+func (p *Packing) UnpackTail(t []byte, src []byte, b int) {
+	region := src[p.tailOff:]
+	e := b * p.te
+	gatherLanes(t[:p.te], region, e, 0)
+	gatherLanes(t[p.te:2*p.te], region, e, 32)
+}
+
+// Bounds returns the byte range of the segment's whole chunks in a symbol, and where
+// the symbol's tail starts.
+func (p *Packing) Bounds() (lo, hi, tail int) { return p.lo, p.hi, p.fullEnd }
+
+// PackRun packs the batch from run, count consecutive symbols.
+func (p *Packing) PackRun(dst []byte, run []byte) {
+	if p.te == 0 && p.lo == 0 && p.hi == p.s {
+		copy(dst[:p.size], run[:p.size]) // whole symbols without tails: already packed
+		return
+	}
+	for b := 0; b < p.count; b++ {
+		p.Pack(dst, b, run[b*p.s:(b+1)*p.s])
+	}
+}
+
+// UnpackRun writes the batch into run, count consecutive symbols.
+func (p *Packing) UnpackRun(run []byte, src []byte) {
+	if p.te == 0 && p.lo == 0 && p.hi == p.s {
+		copy(run[:p.size], src[:p.size])
+		return
+	}
+	for b := 0; b < p.count; b++ {
+		p.Unpack(run[b*p.s:(b+1)*p.s], src, b)
+	}
+}
+
+// CopySegment copies the bytes of the segment from the symbol src to the symbol dst.
+func (p *Packing) CopySegment(dst, src []byte) {
+	copy(dst[p.lo:p.hi], src[p.lo:p.hi])
+	if p.te > 0 {
+		copy(dst[p.fullEnd:p.s], src[p.fullEnd:p.s])
+	}
+}
+
+// smallLanes is the run length up to which a byte loop beats copy's call overhead.
+const smallLanes = 8
+
+// scatterLanes writes src to consecutive elements of region starting at element e, at
+// byte offset half (0 for the low bytes, 32 for the high bytes) of each chunk.
+func scatterLanes(region []byte, e int, src []byte, half int) {
+	for len(src) > 0 {
+		off := (e>>5)<<6 + half + e&31
+		n := min(len(src), 32-e&31)
+		if n <= smallLanes {
+			d := region[off : off+n]
+			for i := range d {
+				d[i] = src[i]
+			}
+		} else {
+			copy(region[off:off+n], src[:n])
+		}
+		src, e = src[n:], e+n
+	}
+}
+
+// gatherLanes is the inverse of scatterLanes.
+func gatherLanes(dst []byte, region []byte, e int, half int) {
+	for len(dst) > 0 {
+		off := (e>>5)<<6 + half + e&31
+		n := min(len(dst), 32-e&31)
+		if n <= smallLanes {
+			s := region[off : off+n]
+			for i := range s {
+				dst[i] = s[i]
+			}
+		} else {
+			copy(dst[:n], region[off:off+n])
+		}
+		dst, e = dst[n:], e+n
+	}
+}

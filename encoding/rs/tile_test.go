@@ -1,0 +1,372 @@
+package rs
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// flavours runs fn once for every kernel flavour this CPU supports, and for the Go
+// path, restoring the feature flags afterwards.
+func flavours(t *testing.T, fn func(t *testing.T)) {
+	saved := [3]bool{hasAVX2, hasGFNI, hasGFNI512}
+	defer func() { hasAVX2, hasGFNI, hasGFNI512 = saved[0], saved[1], saved[2] }()
+	for _, f := range []struct {
+		name             string
+		avx2, gfni, g512 bool
+	}{
+		{"go", false, false, false},
+		{"avx2", true, false, false},
+		{"gfni", true, true, false},
+		{"gfni512", true, true, true},
+	} {
+		if (f.avx2 && !saved[0]) || (f.gfni && !saved[1]) || (f.g512 && !saved[2]) {
+			t.Logf("%s: not supported here", f.name)
+			continue
+		}
+		hasAVX2, hasGFNI, hasGFNI512 = f.avx2, f.gfni, f.g512
+		t.Run(f.name, fn)
+	}
+}
+
+func randomBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.UintN(256))
+	}
+	return b
+}
+
+// TestTileMatchesEncode encodes random batches through tiles, with every tile plan
+// (whole symbols and segments) and every kernel flavour, and compares the repairs with
+// Code.Encode. The arena is filled with garbage first: a tile must not rely on zeros.
+func TestTileMatchesEncode(t *testing.T) {
+	flavours(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(41, 42))
+		for _, n := range []int{4, 5, 7, 10, 13, 25, 31, 64, 100, 129, 301} {
+			f := (n - 1) / 3
+			for _, k := range []int{n - 2*f, n - f} {
+				c, err := New(k, n-k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range []int{2, 6, 62, 64, 66, 130, 302, 462} {
+					if n > 100 && s > 66 && testing.Short() {
+						continue
+					}
+					for _, budget := range []int{64, 200, 4096} {
+						checkTile(t, rng, c, s, budget)
+					}
+				}
+			}
+		}
+	})
+}
+
+func checkTile(t *testing.T, rng *rand.Rand, c *Code, s, budget int) {
+	t.Helper()
+	count, segs := PlanTiles(s, budget)
+	count = min(count, 1+rng.IntN(9))
+	src := make([][]byte, c.k)
+	for i := range src {
+		src[i] = randomBytes(rng, count*s)
+	}
+	want := make([][]byte, c.r)
+	for j := range want {
+		want[j] = make([]byte, count*s)
+	}
+	if err := c.Encode(want, src, s); err != nil {
+		t.Fatal(err)
+	}
+	got := make([][]byte, c.r)
+	for j := range got {
+		got[j] = make([]byte, count*s)
+	}
+	tile := c.NewTile()
+	tile.native = true // also on the Go path: the tile's own transforms
+	for si, seg := range segs {
+		pk := NewPacking(s, seg, count)
+		arena := randomBytes(rng, tile.ArenaLen(pk.Len()))
+		tile.Reset(pk.Len(), arena)
+		for i := range src {
+			if si%2 == 0 {
+				pk.PackRun(tile.In(i), src[i])
+			} else {
+				for b := 0; b < count; b++ {
+					pk.Pack(tile.In(i), b, src[i][b*s:(b+1)*s])
+				}
+			}
+		}
+		tile.Encode()
+		for j := range got {
+			pk.UnpackRun(got[j], tile.Out(j))
+		}
+	}
+	for j := range want {
+		if !bytes.Equal(got[j], want[j]) {
+			t.Fatalf("k=%d r=%d high=%v s=%d budget=%d count=%d: repair %d differs", c.k, c.r, c.high, s, budget, count, j)
+		}
+	}
+}
+
+// TestPlanTiles checks that the segments of a plan cover every byte of a symbol once.
+func TestPlanTiles(t *testing.T) {
+	for _, s := range []int{2, 62, 64, 66, 128, 302, 4098, 29460, 65534} {
+		for _, budget := range []int{64, 1000, 4096, 1 << 20} {
+			count, segs := PlanTiles(s, budget)
+			if count < 1 || len(segs) == 0 || (len(segs) > 1 && count != 1) {
+				t.Fatalf("s=%d budget=%d: count %d, %d segments", s, budget, count, len(segs))
+			}
+			covered := make([]int, s)
+			for i, seg := range segs {
+				if seg.Lo%64 != 0 || seg.Hi%64 != 0 || seg.Hi > s || seg.Tail != (i == len(segs)-1 && s%64 != 0) {
+					t.Fatalf("s=%d budget=%d: bad segment %+v", s, budget, seg)
+				}
+				for b := seg.Lo; b < seg.Hi; b++ {
+					covered[b]++
+				}
+				if seg.Tail {
+					for b := s / 64 * 64; b < s; b++ {
+						covered[b]++
+					}
+				}
+			}
+			for b, n := range covered {
+				if n != 1 {
+					t.Fatalf("s=%d budget=%d: byte %d covered %d times", s, budget, b, n)
+				}
+			}
+		}
+	}
+}
+
+// TestPackingRoundTrip packs and unpacks batches through every access method.
+func TestPackingRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	for _, s := range []int{2, 6, 46, 62, 64, 66, 130, 302} {
+		for _, count := range []int{1, 2, 3, 11, 33} {
+			_, segs := PlanTiles(s, 128)
+			run := randomBytes(rng, count*s)
+			back := make([]byte, len(run))
+			for _, seg := range segs {
+				pk := NewPacking(s, seg, count)
+				if pk.Len()%64 != 0 || pk.Count() != count {
+					t.Fatalf("s=%d count=%d: packed length %d", s, count, pk.Len())
+				}
+				packed := randomBytes(rng, pk.Len())
+				pk.PackRun(packed, run)
+				pk.UnpackRun(back, packed)
+				lo, hi, tail := pk.Bounds()
+				for b := 0; b < count; b++ {
+					sym := run[b*s : (b+1)*s]
+					if !bytes.Equal(pk.Chunks(packed, b), sym[lo:hi]) {
+						t.Fatalf("s=%d count=%d: chunks of %d", s, count, b)
+					}
+					tl := make([]byte, pk.TailLen())
+					pk.UnpackTail(tl, packed, b)
+					if !bytes.Equal(tl, sym[tail:tail+pk.TailLen()]) {
+						t.Fatalf("s=%d count=%d: tail of %d", s, count, b)
+					}
+				}
+			}
+			if !bytes.Equal(back, run) {
+				t.Fatalf("s=%d count=%d: round trip differs", s, count)
+			}
+		}
+	}
+}
+
+// TestStreamCopy copies at every alignment and around the streaming threshold.
+func TestStreamCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(45, 46))
+	src := randomBytes(rng, 5000)
+	for _, n := range []int{0, 1, 63, 64, 255, 256, 257, 1000, 4096, 4900} {
+		for off := 0; off < 70; off += 7 {
+			dst := make([]byte, n+off+10)
+			StreamCopy(dst[off:], src[3:3+n])
+			StreamFence()
+			if !bytes.Equal(dst[off:off+n], src[3:3+n]) || !bytes.Equal(dst[:off], make([]byte, off)) ||
+				!bytes.Equal(dst[off+n:], make([]byte, 10)) {
+				t.Fatalf("n=%d off=%d: copy differs", n, off)
+			}
+		}
+	}
+}
+
+// refTransform is the plain radix-2 FFT or inverse FFT over explicitly zero-padded
+// vectors, as the transforms were first written.
+func refTransform(t *fieldTables, work [][]byte, limit, m, off int, inverse bool) {
+	butterfly := func(x, y []byte, logM uint16) {
+		if inverse {
+			xorInto(y, x)
+		}
+		if logM != modulus {
+			for o := 0; o < len(y); o += 64 {
+				for i := 0; i < 32; i++ {
+					p := t.mulLog(uint16(y[o+i])|uint16(y[o+32+i])<<8, logM)
+					x[o+i] ^= byte(p)
+					x[o+32+i] ^= byte(p >> 8)
+				}
+			}
+		}
+		if !inverse {
+			xorInto(y, x)
+		}
+	}
+	layer := func(dist int) {
+		for r := 0; r < limit; r += 2 * dist {
+			logM := t.skew[off+r+dist-1]
+			for i := r; i < r+dist; i++ {
+				butterfly(work[i], work[i+dist], logM)
+			}
+		}
+	}
+	if inverse {
+		for dist := 1; dist < m; dist <<= 1 {
+			layer(dist)
+		}
+	} else {
+		for dist := m >> 1; dist > 0; dist >>= 1 {
+			layer(dist)
+		}
+	}
+}
+
+// TestTransforms compares ifft (which must take the vectors from nonZero on as zero
+// whatever they hold) and fft (whose outputs past the limit are unspecified) with the
+// reference, on vectors back to back in memory and on separate ones.
+func TestTransforms(t *testing.T) {
+	flavours(t, func(t *testing.T) {
+		tb := tables()
+		rng := rand.New(rand.NewPCG(47, 48))
+		for _, m := range []int{1, 2, 4, 8, 16, 32, 64, 128, 512} {
+			for trial := 0; trial < 6; trial++ {
+				limit := 1 + rng.IntN(m)
+				if trial == 0 {
+					limit = m
+				}
+				off := []int{0, m, 3 * m, 2 * m}[trial%4]
+				size := 64 * (1 + rng.IntN(4))
+				for _, inverse := range []bool{true, false} {
+					ref := make([][]byte, m)
+					for i := range ref {
+						ref[i] = make([]byte, size)
+						if !inverse || i < limit {
+							ref[i] = randomBytes(rng, size)
+						}
+					}
+					for _, flat := range []bool{true, false} {
+						buf := randomBytes(rng, m*size)
+						work := make([][]byte, m)
+						for i := range work {
+							if flat {
+								work[i] = buf[i*size : (i+1)*size]
+							} else {
+								work[i] = randomBytes(rng, size)
+							}
+							if !inverse || i < limit {
+								copy(work[i], ref[i])
+							}
+						}
+						want := make([][]byte, m)
+						for i := range want {
+							want[i] = append([]byte(nil), ref[i]...)
+						}
+						refTransform(tb, want, limit, m, off, inverse)
+						check := m
+						if inverse {
+							tb.ifft(work, limit, m, off)
+						} else {
+							tb.fft(work, limit, m, off)
+							check = limit
+						}
+						for i := 0; i < check; i++ {
+							if !bytes.Equal(work[i], want[i]) {
+								t.Fatalf("m=%d limit=%d off=%d inverse=%v flat=%v: vector %d differs", m, limit, off, inverse, flat, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestKernels compares the radix-4 and out-of-place kernels with the radix-2 Go path,
+// for every skip mask, in every flavour.
+func TestKernels(t *testing.T) {
+	saved := hasAVX2
+	if !saved {
+		t.Skip("no assembly kernels here")
+	}
+	flavours(t, func(t *testing.T) {
+		if !hasAVX2 {
+			return
+		}
+		tb := tables()
+		rng := rand.New(rand.NewPCG(49, 50))
+		for _, size := range []int{64, 128, 192, 4096} {
+			for trial := 0; trial < 16; trial++ {
+				logs := [3]uint16{uint16(rng.UintN(order)), uint16(rng.UintN(order)), uint16(rng.UintN(order))}
+				for i := range logs {
+					if trial>>i&1 == 1 {
+						logs[i] = modulus
+					}
+				}
+				for _, inverse := range []bool{false, true} {
+					x := [4][]byte{}
+					want := [4][]byte{}
+					for i := range x {
+						x[i] = randomBytes(rng, size)
+						want[i] = append([]byte(nil), x[i]...)
+					}
+					goButterfly := func(a, b []byte, logM uint16) {
+						hasAVX2 = false
+						if inverse {
+							tb.ifftButterfly(a, b, logM)
+						} else {
+							tb.fftButterfly(a, b, logM)
+						}
+						hasAVX2 = true
+					}
+					if inverse {
+						goButterfly(want[0], want[1], logs[1])
+						goButterfly(want[2], want[3], logs[2])
+						goButterfly(want[0], want[2], logs[0])
+						goButterfly(want[1], want[3], logs[0])
+					} else {
+						goButterfly(want[0], want[2], logs[0])
+						goButterfly(want[1], want[3], logs[0])
+						goButterfly(want[0], want[1], logs[1])
+						goButterfly(want[2], want[3], logs[2])
+					}
+					tb.dit4Asm(x[0], x[1], x[2], x[3], logs[0], logs[1], logs[2], inverse)
+					for i := range x {
+						if !bytes.Equal(x[i], want[i]) {
+							t.Fatalf("size %d logs %v inverse %v: vector %d differs", size, logs, inverse, i)
+						}
+					}
+				}
+				// d = x ^ y·c against copy and mulAdd.
+				a, b := randomBytes(rng, size), randomBytes(rng, size)
+				d := randomBytes(rng, size)
+				want := append([]byte(nil), a...)
+				tb.mulAdd(want, b, logs[0])
+				if !tb.mulAddToAsm(d, a, b, logs[0]) || !bytes.Equal(d, want) {
+					t.Fatalf("size %d log %d: mulAddTo differs", size, logs[0])
+				}
+			}
+		}
+	})
+}
+
+func ExamplePlanTiles() {
+	count, segs := PlanTiles(302, 4096)
+	fmt.Println(count, segs)
+	count, segs = PlanTiles(29460, 4096)
+	fmt.Println(count, len(segs), segs[len(segs)-1])
+	// Output:
+	// 13 [{0 256 true}]
+	// 1 8 {25728 29440 true}
+}
