@@ -26,9 +26,6 @@ import (
 // errNotEnoughSymbols: the peers did not give enough valid symbols (yet).
 var errNotEnoughSymbols = errors.New("node: not enough recovery symbols")
 
-// errInconsistent: the blob is inconsistently encoded; it cannot be synced.
-var errInconsistent = errors.New("node: blob is inconsistently encoded")
-
 type syncState struct {
 	attempts int
 	next     time.Time
@@ -300,11 +297,7 @@ func (n *Node) recoverSliver(ctx context.Context, v *view, vm encoding.VerifiedM
 		list = append(list, g)
 	}
 	s, err := v.codec.RecoverSliver(vm, axis, target, list)
-	var ie *encoding.InconsistencyError
-	if errors.As(err, &ie) {
-		return encoding.Sliver{}, fmt.Errorf("%w: %w", errInconsistent, err)
-	}
-	if err != nil {
+	if err != nil { // an *encoding.InconsistencyError when the blob is inconsistently encoded
 		return encoding.Sliver{}, fmt.Errorf("node: recover %s sliver %d of %s: %w", axis, target, id, err)
 	}
 	return s, nil

@@ -31,6 +31,9 @@ type Peer interface {
 	RecoverySymbols(ctx context.Context, id encoding.BlobID, f api.RecoverySymbolsFilter) ([]encoding.GeneralRecoverySymbol, error)
 	// SyncShard asks a shard's previous owner for its slivers, signing with key.
 	SyncShard(ctx context.Context, req messages.SyncShardRequest, key *keys.BLSKey) (api.SyncShardResponse, error)
+	// SubmitInconsistencyProof sends an inconsistency proof and returns the peer's signed
+	// InvalidBlobId attestation.
+	SubmitInconsistencyProof(ctx context.Context, id encoding.BlobID, p *encoding.InconsistencyProof) (messages.SignedMessage, error)
 }
 
 // PeerDialer gives a Peer for a committee member.

@@ -24,11 +24,6 @@ import (
 // errNoChainWriter: the node has no chain writer, so it cannot submit the certificate.
 var errNoChainWriter = errors.New("node: no chain writer configured")
 
-// attester is what invalidation asks of another storage node (*client.Client is one).
-type attester interface {
-	SubmitInconsistencyProof(ctx context.Context, id encoding.BlobID, p *encoding.InconsistencyProof) (messages.SignedMessage, error)
-}
-
 // invalidate collects a certificate of InvalidBlobId attestations for the blob from
 // the committee of v and submits it. It returns once submitted, or with an error
 // when the attestations or the submission failed (blob sync retries it later).
@@ -103,13 +98,9 @@ func (n *Node) attestation(ctx context.Context, v *view, m *chain.CommitteeMembe
 	if err != nil {
 		return messages.SignedMessage{}, err
 	}
-	a, ok := p.(attester)
-	if !ok {
-		return messages.SignedMessage{}, fmt.Errorf("peer %T cannot take inconsistency proofs", p)
-	}
 	rctx, cancel := context.WithTimeout(ctx, n.cfg.Sync.RequestTimeout)
 	defer cancel()
-	return a.SubmitInconsistencyProof(rctx, id, proof)
+	return p.SubmitInconsistencyProof(rctx, id, proof)
 }
 
 // checkAttestation verifies that sm is member m's signature over exactly want.

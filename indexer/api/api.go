@@ -368,11 +368,7 @@ func (a *API) events(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a *API) epochs(ctx context.Context, r *http.Request) (any, error) {
-	p, err := parseParams(r.URL.Query(), "limit", "cursor")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
+	p, limit, err := a.listParams(r)
 	if err != nil {
 		return nil, err
 	}
@@ -407,15 +403,11 @@ func (a *API) epoch(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a *API) committee(ctx context.Context, r *http.Request) (any, error) {
-	p, err := parseParams(r.URL.Query(), "limit", "cursor")
+	p, limit, err := a.listParams(r)
 	if err != nil {
 		return nil, err
 	}
 	n, err := parseEpoch(r.PathValue("epoch"))
-	if err != nil {
-		return nil, err
-	}
-	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -446,11 +438,7 @@ func (a *API) committee(ctx context.Context, r *http.Request) (any, error) {
 }
 
 func (a *API) nodes(ctx context.Context, r *http.Request) (any, error) {
-	p, err := parseParams(r.URL.Query(), "limit", "cursor")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
+	p, limit, err := a.listParams(r)
 	if err != nil {
 		return nil, err
 	}
@@ -464,6 +452,17 @@ func (a *API) nodes(ctx context.Context, r *http.Request) (any, error) {
 	}
 	return pageOf(ns, limit, toNodeJSON,
 		func(n *store.Node) cursor.Cursor { return cursor.Cursor{Kind: cursor.Node, ID: n.NodeID} }), nil
+}
+
+// listParams reads the query of a list: only limit and cursor allowed, the limit
+// bounded by the configuration.
+func (a *API) listParams(r *http.Request) (params, int, error) {
+	p, err := parseParams(r.URL.Query(), "limit", "cursor")
+	if err != nil {
+		return p, 0, err
+	}
+	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
+	return p, limit, err
 }
 
 // nodeID parses the path's node ID and checks that the node exists.
@@ -509,11 +508,7 @@ func (a *API) rewards(ctx context.Context, r *http.Request) (any, error) {
 // gives the rows before an epoch, item converts one and tells its epoch (the cursor).
 func nodeHistory[R, T any](ctx context.Context, a *API, r *http.Request,
 	read func(ctx context.Context, node walrus.ID, before *uint32, limit int) ([]R, error), item func(*R) (uint32, T)) (any, error) {
-	p, err := parseParams(r.URL.Query(), "limit", "cursor")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := p.limit(a.cfg.DefaultLimit, a.cfg.MaxLimit)
+	p, limit, err := a.listParams(r)
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,7 @@ func NewHandler(svc Service, log *zap.Logger, opts Options) *Handler {
 	h.mux.HandleFunc("GET "+api.RouteAPIDocs, h.apiDocs)
 	h.mux.HandleFunc("GET "+api.RouteMetadata, h.getMetadata)
 	h.mux.HandleFunc("PUT "+api.RouteMetadata, h.putMetadata)
-	h.mux.HandleFunc("GET "+api.RouteMetadataStatus, h.metadataStatus)
+	h.mux.HandleFunc("GET "+api.RouteMetadataStatus, blobJSON(h, h.svc.MetadataStatus))
 	h.mux.HandleFunc("GET "+api.RouteSliver, h.getSliver)
 	h.mux.HandleFunc("PUT "+api.RouteSliver, h.putSliver)
 	h.mux.HandleFunc("GET "+api.RouteSliverStatus, h.sliverStatus)
@@ -96,7 +96,7 @@ func NewHandler(svc Service, log *zap.Logger, opts Options) *Handler {
 	h.mux.HandleFunc("GET "+api.RouteRecoverySymbols, h.recoverySymbols)
 	h.mux.HandleFunc("GET "+api.RouteDecodingSymbols, h.decodingSymbols)
 	h.mux.HandleFunc("POST "+api.RouteInconsistency, h.inconsistencyProof)
-	h.mux.HandleFunc("GET "+api.RouteBlobStatus, h.blobStatus)
+	h.mux.HandleFunc("GET "+api.RouteBlobStatus, blobJSON(h, h.svc.BlobStatus))
 	h.mux.HandleFunc("GET "+api.RouteHealth, h.health)
 	h.mux.HandleFunc("POST "+api.RouteSyncShard, h.syncShard)
 	return h
@@ -331,18 +331,21 @@ func (h *Handler) putMetadata(w http.ResponseWriter, r *http.Request) {
 	writeSuccess(w, int(out), msg)
 }
 
-func (h *Handler) metadataStatus(w http.ResponseWriter, r *http.Request) {
-	id, err := blobID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+// blobJSON serves, as a JSON success, what get answers for the path's blob ID.
+func blobJSON[T any](h *Handler, get func(context.Context, encoding.BlobID) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := blobID(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v, err := get(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeSuccess(w, http.StatusOK, v)
 	}
-	st, err := h.svc.MetadataStatus(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeSuccess(w, http.StatusOK, st)
 }
 
 func (h *Handler) getSliver(w http.ResponseWriter, r *http.Request) {
@@ -517,20 +520,6 @@ func (h *Handler) inconsistencyProof(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeSuccess(w, http.StatusOK, sm)
-}
-
-func (h *Handler) blobStatus(w http.ResponseWriter, r *http.Request) {
-	id, err := blobID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	st, err := h.svc.BlobStatus(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeSuccess(w, http.StatusOK, st)
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
