@@ -22,11 +22,12 @@
 //     follows the live subscription, resuming after any disconnect without a gap or a
 //     repeat; Checkpoint.WalrusEvents decodes the Walrus events in their total order.
 //
-// Transactions are built with chain/sui's ProgrammableBuilder rather than the SDK's
-// transaction package: the SDK's builder serializes some inputs with non-Sui BCS (see
-// ../../shared/spec/sui.md §4) and resolves objects over the deprecated JSON-RPC, while
-// chain/sui's builder produces exactly the bytes the devnet's strict decoder (the same
-// rules as a full node's) accepts. All network access goes through the SDK's gRPC stubs.
+// Transactions are built with the SDK's transaction builder (sui-go-sdk/transaction),
+// kept to the constructs it serializes as Sui does (../../shared/spec/sui.md §4 lists its
+// BCS faults: object inputs are always CallArg.Object, pure values are encoded by
+// chain/sui, type arguments are struct tags); before anything is signed, the SDK's
+// bytes are decoded with chain/sui's strict decoder (a full node's rules) and must
+// re-encode byte for byte. All network access goes through the SDK's gRPC stubs.
 //
 // The BCS types live in chain/walrus, Sui's wire types in chain/sui, keys in chain/keys,
 // signed messages and certificates in chain/messages; Config holds the network presets.

@@ -98,12 +98,6 @@ func (c *Client) referenceGasPrice(ctx context.Context) (uint64, error) {
 	return resp.GetEpoch().GetReferenceGasPrice(), nil
 }
 
-// builder assembles one transaction's commands; build functions add to it.
-type builder struct {
-	*sui.ProgrammableBuilder
-	c *Client
-}
-
 func (b *builder) system(mutable bool) sui.Argument {
 	return b.Object(sui.SharedObjectArg(b.c.deploy.System, b.c.deploy.SystemVersion, mutable))
 }
@@ -156,13 +150,9 @@ func (c *Client) execute(ctx context.Context, what string, build func(b *builder
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
 
-	b := &builder{ProgrammableBuilder: sui.NewProgrammableBuilder(), c: c}
+	b := newBuilder(c)
 	if err := build(b); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	pt, err := b.Finish()
-	if err != nil {
-		return nil, fmt.Errorf("%s: build transaction: %w", what, err)
 	}
 	price, err := c.referenceGasPrice(ctx)
 	if err != nil {
@@ -178,7 +168,10 @@ func (c *Client) execute(ctx context.Context, what string, build func(b *builder
 	gas := gasCoins[0]
 	sender := walrus.ID(c.Address())
 	budget := min(c.opts.MaxGasBudget, gas.balance)
-	td := sui.NewTransactionData(sender, pt, sui.GasData{Payment: []sui.ObjectRef{gas.ref}, Owner: sender, Price: price, Budget: budget})
+	td, err := b.transactionData(sender, sui.GasData{Payment: []sui.ObjectRef{gas.ref}, Owner: sender, Price: price, Budget: budget})
+	if err != nil {
+		return nil, fmt.Errorf("%s: build transaction: %w", what, err)
+	}
 
 	// Dry run first: a Move abort is reported without spending gas, and the budget
 	// becomes the simulated cost with a margin.

@@ -8,7 +8,10 @@
 // DecodeTransaction, which accepts exactly what a real node's BCS decoder accepts (and
 // rejects the rest with bcs.ErrMalformed, never panicking) and then applies the stateless
 // validity checks and protocol limits of a real node (typed errors naming the limit). Our
-// client builds transactions with ProgrammableBuilder and NewTransactionData.
+// client builds transactions with the SDK's builder and checks the SDK's bytes with
+// DecodeTransaction before signing them; ProgrammableBuilder and NewTransactionData build
+// the devnet's own transactions in tests and are the independent reference the client's
+// builder is compared with.
 //
 // # Sources followed
 //
