@@ -68,9 +68,22 @@ func newDevnetCmd(a *app) *cobra.Command {
 			"On the first start it creates a client key (DIR/" + clientKeystore + ") and funds it with 1000 WAL\n" +
 			"and 100 SUI; at every start it writes the client configuration DIR/" + clientConfig + " (endpoint,\n" +
 			"System and Staking objects, keystore, WAL coin type). It runs until interrupted (Ctrl-C).\n\n" +
-			"--config FILE sets the genesis of a new devnet (YAML: genesis.n_shards, genesis.epoch_duration,\n" +
-			"genesis.wal_supply, genesis.storage_price, genesis.write_price, genesis.capacity); the nodes\n" +
-			"are --nodes devnet nodes. Reopening a devnet with another genesis fails.\n\n" +
+			"--config FILE sets the genesis of a new devnet and the gRPC address (YAML):\n" +
+			"  rpc_addr: 127.0.0.1:9000\n" +
+			"  genesis:\n" +
+			"    n_shards: 20              # --shards overrides it\n" +
+			"    epoch_duration: 1m        # --epoch-duration overrides it\n" +
+			"    max_epochs_ahead: 53\n" +
+			"    wal_supply: 5000000000000000000   # FROST (1 WAL = 10^9 FROST)\n" +
+			"    storage_price: 100000     # FROST per MiB per epoch\n" +
+			"    write_price: 20000        # FROST per MiB\n" +
+			"    capacity: 1000000000000   # bytes\n" +
+			"    nodes:                    # one entry per node; --nodes must agree\n" +
+			"      - {name: big, stake: 3000000000000, commission_rate: 500}\n" +
+			"      - {stake: 1000000000000, storage_price_vote: 90000, write_price_vote: 20000, capacity_vote: 1000000000}\n" +
+			"Every field is optional (absent: the default). The devnet makes the nodes' keys, addresses\n" +
+			"and owners. A devnet keeps the genesis it was created with: restarting it with --config,\n" +
+			"--shards, --nodes or --epoch-duration asking for another one fails.\n\n" +
 			"--external-nodes registers the storage nodes at genesis as usual but does not run them: it\n" +
 			"writes each node's keys and complete configuration (plain HTTP on its registered address, the\n" +
 			"chain's gRPC address and Walrus objects) to DIR/node-I/node.yaml, rewritten at every start, and\n" +
@@ -109,15 +122,8 @@ func newDevnetCmd(a *app) *cobra.Command {
 				return &usageError{cmd: cmd, err: fmt.Errorf("--publisher-addr: want host:port, got %q", publisherAddr)}
 			}
 			cfg.RPCAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-			if a.configPath != "" {
-				dc := devnet.Default()
-				if err := config.Load(a.configPath, &dc, "TUSK_DEVNET"); err != nil {
-					return fmt.Errorf("devnet: %w", err)
-				}
-				cfg.Genesis = &dc.Genesis
-				if !cmd.Flags().Changed("port") {
-					cfg.RPCAddr = dc.RPCAddr
-				}
+			if err := applyDevnetGenesis(cmd, a.configPath, &cfg); err != nil {
+				return err
 			}
 			if err := cfg.Validate(); err != nil {
 				return &usageError{cmd: cmd, err: fmt.Errorf("devnet: %w", err)}
@@ -307,4 +313,83 @@ func decimal(v, unit uint64) string {
 		s += "." + f
 	}
 	return s
+}
+
+// devnetFile is the --config file of tusk devnet: the genesis of a new devnet (nodes as
+// their operators would choose them) and its gRPC address.
+type devnetFile struct {
+	Genesis struct {
+		contract.GenesisParams `yaml:",inline"`
+		Nodes                  []devcluster.NodeSpec `yaml:"nodes"`
+	} `yaml:"genesis"`
+	RPCAddr string `yaml:"rpc_addr"`
+}
+
+// Validate checks what the file can check alone; the genesis as a whole is checked when
+// the devnet is created.
+func (f *devnetFile) Validate() error {
+	var errs config.Errors
+	errs.Add(config.CheckHostPort("rpc_addr", f.RPCAddr))
+	errs.Nested("genesis", f.Genesis.GenesisParams.Validate())
+	for i, n := range f.Genesis.Nodes {
+		if n.CommissionRate != nil && *n.CommissionRate > contract.NBasisPoints {
+			errs.Invalid(fmt.Sprintf("genesis.nodes[%d].commission_rate", i), "is %d basis points, at most %d (100%%)", *n.CommissionRate, contract.NBasisPoints)
+		}
+	}
+	return errs.Err()
+}
+
+// applyDevnetGenesis checks the genesis flags against an existing devnet's genesis and,
+// with --config, sets cfg.Genesis (the file, then the flags over it), which the cluster
+// creates or checks an existing devnet against.
+func applyDevnetGenesis(cmd *cobra.Command, configPath string, cfg *devcluster.Config) error {
+	flags := cmd.Flags()
+	stored, exists, err := devcluster.StoredGenesis(cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	if exists {
+		for _, c := range []struct {
+			flag       string
+			asked, got any
+		}{
+			{"shards", cfg.Shards, int(stored.NShards)},
+			{"nodes", cfg.Nodes, len(stored.Nodes)},
+			{"epoch-duration", cfg.EpochDuration, stored.EpochDuration},
+		} {
+			if flags.Changed(c.flag) && c.asked != c.got {
+				return &usageError{cmd: cmd, err: fmt.Errorf("--%s %v: the devnet in %s was created with %v (remove the directory for a new devnet)", c.flag, c.asked, cfg.Dir, c.got)}
+			}
+		}
+	}
+	if configPath == "" {
+		return nil
+	}
+	var f devnetFile
+	f.Genesis.GenesisParams = contract.Default().GenesisParams
+	f.Genesis.NShards = uint16(cfg.Shards)
+	f.Genesis.EpochDuration = cfg.EpochDuration
+	f.RPCAddr = cfg.RPCAddr
+	if err := config.Load(configPath, &f, "TUSK_DEVNET"); err != nil {
+		return fmt.Errorf("devnet: %w", err)
+	}
+	if !flags.Changed("port") {
+		cfg.RPCAddr = f.RPCAddr
+	}
+	if flags.Changed("shards") {
+		f.Genesis.NShards = uint16(cfg.Shards)
+	}
+	if flags.Changed("epoch-duration") {
+		f.Genesis.EpochDuration = cfg.EpochDuration
+	}
+	if n := len(f.Genesis.Nodes); n > 0 {
+		if flags.Changed("nodes") && cfg.Nodes != n {
+			return &usageError{cmd: cmd, err: fmt.Errorf("--nodes %d: the config file lists %d nodes (genesis.nodes)", cfg.Nodes, n)}
+		}
+		cfg.Nodes = n
+		cfg.NodeSpecs = f.Genesis.Nodes
+	}
+	cfg.Shards, cfg.EpochDuration = int(f.Genesis.NShards), f.Genesis.EpochDuration
+	cfg.Genesis = &contract.GenesisConfig{GenesisParams: f.Genesis.GenesisParams}
+	return nil
 }

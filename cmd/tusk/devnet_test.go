@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
+	"github.com/tuskstore/tusk/chain/devnet/contract"
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/internal/pgtest"
 )
@@ -265,17 +267,28 @@ func TestDecimal(t *testing.T) {
 	}
 }
 
-// TestDevnetGenesisConfig starts a devnet whose genesis comes from --config and reads
-// it back through the chain client; a config that does not validate is refused with
-// the field's name.
+// TestDevnetGenesisConfig starts a devnet whose genesis comes from --config (nodes with
+// their stake, commission and votes; --shards over the file's n_shards) and reads it back
+// through the chain client; restarting it asking for another genesis, or a config that
+// does not validate, is refused naming the field.
 func TestDevnetGenesisConfig(t *testing.T) {
 	tmp := t.TempDir()
 	cfgPath := filepath.Join(tmp, "devnet.yaml")
-	if err := os.WriteFile(cfgPath, []byte("genesis:\n  n_shards: 20\n  storage_price: 7\n  write_price: 3\n  epoch_duration: 30s\n"), 0o600); err != nil {
+	const file = `genesis:
+  n_shards: 20
+  storage_price: 7
+  write_price: 3
+  epoch_duration: 30s
+  nodes:
+    - {name: big, stake: 3000000000000, commission_rate: 500}
+    - {stake: 1000000000000, storage_price_vote: 9}
+    - {stake: 1000000000000, commission_rate: 0}
+`
+	if err := os.WriteFile(cfgPath, []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "devnet")
-	r := startDevnet(t, "devnet", "--config", cfgPath, "--dir", dir, "--port", "0")
+	r := startDevnet(t, "devnet", "--config", cfgPath, "--shards", "12", "--dir", dir, "--port", "0")
 	cc, err := devnet.LoadClientConfig(filepath.Join(dir, "client.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +301,7 @@ func TestDevnetGenesisConfig(t *testing.T) {
 	}
 	defer c.Close()
 	com, err := c.Committee(ctx)
-	if err != nil || com.NShards != 20 || len(com.Members) != 4 {
+	if err != nil || com.NShards != 12 || len(com.Members) != 3 {
 		t.Fatalf("committee %+v, %v", com, err)
 	}
 	prices, err := c.Prices(ctx)
@@ -299,15 +312,80 @@ func TestDevnetGenesisConfig(t *testing.T) {
 	if err != nil || st.Inner.EpochDuration != 30_000 {
 		t.Errorf("epoch duration %d ms, %v", st.Inner.EpochDuration, err)
 	}
+	// Each node as its operator chose it; the rest are the defaults.
+	want := map[string]struct {
+		stake      uint64
+		commission uint16
+		priceVote  uint64
+	}{
+		"big":    {3000 * contract.FrostPerWAL, 500, contract.DefaultStoragePrice},
+		"node-1": {1000 * contract.FrostPerWAL, contract.DefaultCommissionRate, 9},
+		"node-2": {1000 * contract.FrostPerWAL, 0, contract.DefaultStoragePrice},
+	}
+	shards := map[string]int{}
+	for _, m := range com.Members {
+		pool, err := c.Pool(ctx, m.NodeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, ok := want[pool.NodeInfo.Name]
+		if !ok {
+			t.Fatalf("unexpected node %q", pool.NodeInfo.Name)
+		}
+		if pool.WalBalance != w.stake || pool.CommissionRate != w.commission || pool.VotingParams.StoragePrice != w.priceVote {
+			t.Errorf("%s: stake %d, commission %d, storage price vote %d; want %+v", pool.NodeInfo.Name,
+				pool.WalBalance, pool.CommissionRate, pool.VotingParams.StoragePrice, w)
+		}
+		shards[pool.NodeInfo.Name] = len(m.Shards)
+	}
+	if shards["big"] <= shards["node-1"] || shards["big"] <= shards["node-2"] {
+		t.Errorf("shards %v: the node with 3x the stake should hold the most", shards)
+	}
 	r.stop(t)
 
-	bad := filepath.Join(tmp, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("genesis:\n  n_shards: 0\n"), 0o600); err != nil {
+	// The devnet keeps its genesis: asking for another one is refused before anything
+	// starts; asking for the same one (or nothing) resumes it.
+	other := filepath.Join(tmp, "other.yaml")
+	if err := os.WriteFile(other, []byte(strings.Replace(file, "commission_rate: 500", "commission_rate: 600", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runTusk(t, "devnet", "--config", bad, "--dir", filepath.Join(tmp, "other"), "--port", "0")
-	if code != exitError || !strings.Contains(errOut, "genesis.n_shards") {
-		t.Errorf("bad genesis: exit %d, stderr %q", code, errOut)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--config", other, "--shards", "12"}, "nodes[0]"},
+		{[]string{"--config", cfgPath}, "n_shards is 12, not 20"},
+		{[]string{"--shards", "10"}, "--shards 10: the devnet in " + dir + " was created with 12"},
+		{[]string{"--nodes", "4"}, "was created with 3"},
+	} {
+		code, _, errOut := runTusk(t, append([]string{"devnet", "--dir", dir, "--port", "0"}, tc.args...)...)
+		if code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want it to say %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	r = startDevnet(t, "devnet", "--config", cfgPath, "--shards", "12", "--dir", dir, "--port", "0")
+	r.stop(t)
+
+	for _, tc := range []struct{ file, want string }{
+		{"genesis:\n  n_shards: 0\n", "genesis.n_shards"},
+		{"genesis:\n  nodes:\n    - {commission_rate: 10001}\n", "genesis.nodes[0].commission_rate"},
+		{"genesis:\n  nodes:\n    - {stake: many}\n", "devnet.yaml"},
+		{"genesis:\n  nodes:\n    - {owner: 0x1}\n", "owner"},
+	} {
+		bad := filepath.Join(tmp, "bad", "devnet.yaml")
+		if err := os.MkdirAll(filepath.Dir(bad), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bad, []byte(tc.file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runTusk(t, "devnet", "--config", bad, "--dir", filepath.Join(tmp, "new"), "--port", "0")
+		if code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("config %q: exit %d, stderr %q, want it to name %q", tc.file, code, errOut, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "new", "cluster.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused config left a devnet behind: %v", err)
 	}
 }
 

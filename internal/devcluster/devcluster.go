@@ -6,18 +6,15 @@ package devcluster
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
-	"gopkg.in/yaml.v3"
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
@@ -57,10 +54,16 @@ type Config struct {
 	// configuration (NodeConfigPath) but does not run them: they run as processes of
 	// their own (`tusk node run --config DIR/node-I/node.yaml`).
 	ExternalNodes bool
-	// Genesis, when set, gives the parameters of a new cluster's genesis (shards, epoch
-	// duration, supply, prices, capacity); its nodes are replaced by Nodes devnet nodes.
-	// Nil: contract.Default() with Shards and EpochDuration.
+	// Genesis, when set, is the genesis asked for (shards, epoch duration, supply, prices,
+	// capacity; Shards and EpochDuration are not used): a new cluster is created with it,
+	// its nodes replaced by Nodes devnet nodes shaped by NodeSpecs, and an existing
+	// cluster must have been created with the same (ErrGenesisMismatch otherwise). Nil: a
+	// new cluster gets contract.Default() with Shards and EpochDuration, an existing one
+	// keeps its own.
 	Genesis *contract.GenesisConfig
+	// NodeSpecs, when set, has one entry per node (len Nodes): what each node's operator
+	// chooses at genesis. Used with Genesis.
+	NodeSpecs []NodeSpec
 	// Log receives the components' logs.
 	Log *zap.Logger
 	// TweakNode and TweakOperator, when set, adjust node i's configuration and its
@@ -86,6 +89,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Shards < c.Nodes || c.Shards > 1000 {
 		errs.Invalid("shards", "must be in nodes..1000 (%d..1000), got %d", c.Nodes, c.Shards)
+	}
+	if len(c.NodeSpecs) != 0 && len(c.NodeSpecs) != c.Nodes {
+		errs.Invalid("nodes", "%d node specs for %d nodes", len(c.NodeSpecs), c.Nodes)
 	}
 	if c.EpochDuration < time.Second {
 		errs.Invalid("epoch_duration", "must be at least 1s, got %s", c.EpochDuration)
@@ -164,7 +170,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, err error) {
 		return nil, err
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	c := &Cluster{cfg: cfg, log: cfg.Log, created: created, d: d, gen: gen, cancel: cancel, errs: make(chan error, 1+cfg.Nodes)}
+	c := &Cluster{cfg: cfg, log: cfg.Log, created: created, d: d, gen: gen, cancel: cancel, errs: make(chan error, 1+len(gen.Nodes))}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -211,62 +217,6 @@ func (c *Cluster) report(err error) {
 // Errors delivers the first failures of the cluster's components (a node or the chain
 // stopping with an error).
 func (c *Cluster) Errors() <-chan error { return c.errs }
-
-// loadOrCreateGenesis reads the cluster's genesis from its directory, or creates one
-// for cfg with free ports for the nodes.
-func loadOrCreateGenesis(cfg Config) (contract.GenesisConfig, bool, error) {
-	path := filepath.Join(cfg.Dir, stateFile)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		var st state
-		if err := yaml.Unmarshal(b, &st); err != nil {
-			return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: %s: %w", path, err)
-		}
-		return st.Genesis, false, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: %w", err)
-	}
-	template := contract.Default().Nodes[0]
-	gen := contract.Default()
-	gen.NShards = uint16(cfg.Shards)
-	gen.EpochDuration = cfg.EpochDuration
-	if cfg.Genesis != nil {
-		gen = *cfg.Genesis
-	}
-	gen.Nodes = nil
-	ports, err := freePorts(cfg.NodeHost, cfg.Nodes)
-	if err != nil {
-		return contract.GenesisConfig{}, false, err
-	}
-	for i, port := range ports {
-		bls, network := contract.DevnetNodeKeys(i)
-		pk, npk := bls.PublicKey(), network.CompressedPublicKey()
-		gen.Nodes = append(gen.Nodes, contract.GenesisNode{
-			Name:             fmt.Sprintf("node-%d", i),
-			NetworkAddress:   net.JoinHostPort(cfg.NodeHost, strconv.Itoa(port)),
-			BLSPublicKey:     base64.StdEncoding.EncodeToString(pk[:]),
-			NetworkPublicKey: base64.StdEncoding.EncodeToString(npk[:]),
-			CommissionRate:   template.CommissionRate,
-			StoragePriceVote: template.StoragePriceVote,
-			WritePriceVote:   template.WritePriceVote,
-			CapacityVote:     gen.Capacity / uint64(cfg.Nodes),
-			Stake:            template.Stake,
-			Owner:            walrus.ID(contract.DevnetNodeOwnerKey(i).Address()),
-		})
-	}
-	if err := gen.Validate(); err != nil {
-		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: genesis: %w", err)
-	}
-	out, err := yaml.Marshal(state{Genesis: gen})
-	if err != nil {
-		return contract.GenesisConfig{}, false, err
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: %w", err)
-	}
-	return gen, true, nil
-}
 
 // nodeDir is node i's directory: its keys and database.
 func (c *Cluster) nodeDir(i int) string { return filepath.Join(c.cfg.Dir, fmt.Sprintf("node-%d", i)) }

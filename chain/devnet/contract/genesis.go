@@ -71,6 +71,15 @@ const (
 // first committee is in place. The devnet instead writes StoragePrice, WritePrice and
 // Capacity into the System at genesis; the nodes' votes take over from the first vote on.
 type GenesisConfig struct {
+	GenesisParams `yaml:",inline"`
+	// Nodes are the storage nodes registered at genesis, in registration order: it is the
+	// order of their node IDs' creation and of the active set, which breaks ties in the
+	// apportionment (an earlier node wins).
+	Nodes []GenesisNode `yaml:"nodes"`
+}
+
+// GenesisParams are the system parameters of a genesis, everything but its nodes.
+type GenesisParams struct {
 	// NShards is the number of shards, 1..MaxNShards.
 	NShards uint16 `yaml:"n_shards"`
 	// EpochDuration is the length of an epoch (epoch_duration, stored in ms, so a whole
@@ -89,10 +98,6 @@ type GenesisConfig struct {
 	WritePrice uint64 `yaml:"write_price"`
 	// Capacity is the initial total_capacity_size, in bytes of encoded size.
 	Capacity uint64 `yaml:"capacity"`
-	// Nodes are the storage nodes registered at genesis, in registration order: it is the
-	// order of their node IDs' creation and of the active set, which breaks ties in the
-	// apportionment (an earlier node wins).
-	Nodes []GenesisNode `yaml:"nodes"`
 }
 
 // GenesisNode is a storage node registered at genesis: the arguments of Move's
@@ -135,7 +140,7 @@ type GenesisNode struct {
 // node-0..node-3 on 127.0.0.1:9185..9188 with the keys of DevnetNodeKeys(0..3), each
 // voting the system's prices and a quarter of its capacity.
 func Default() GenesisConfig {
-	cfg := GenesisConfig{
+	cfg := GenesisConfig{GenesisParams: GenesisParams{
 		NShards:        DefaultNShards,
 		EpochDuration:  DefaultEpochDuration,
 		MaxEpochsAhead: DefaultMaxEpochsAhead,
@@ -143,7 +148,7 @@ func Default() GenesisConfig {
 		StoragePrice:   DefaultStoragePrice,
 		WritePrice:     DefaultWritePrice,
 		Capacity:       DefaultCapacity,
-	}
+	}}
 	for i := range DefaultNodes {
 		bls, network := DevnetNodeKeys(i)
 		pk := bls.PublicKey()
@@ -337,9 +342,8 @@ func checkNetworkAddress(addr string) error {
 	return nil
 }
 
-// Validate checks every field and that a committee can be selected from the nodes. Field
-// names are the YAML paths ("nodes[2].bls_public_key").
-func (c *GenesisConfig) Validate() error {
+// Validate checks the system parameters. Field names are their YAML names.
+func (c *GenesisParams) Validate() error {
 	var errs config.Errors
 	if c.NShards < 1 || c.NShards > MaxNShards {
 		errs.Invalid("n_shards", "must be in 1..%d, got %d", MaxNShards, c.NShards)
@@ -359,6 +363,14 @@ func (c *GenesisConfig) Validate() error {
 	if c.Capacity == 0 {
 		errs.Invalid("capacity", "must be positive (bytes of encoded size)")
 	}
+	return errs.Err()
+}
+
+// Validate checks every field and that a committee can be selected from the nodes. Field
+// names are the YAML paths ("nodes[2].bls_public_key").
+func (c *GenesisConfig) Validate() error {
+	var errs config.Errors
+	errs.Add(c.GenesisParams.Validate())
 
 	switch {
 	case len(c.Nodes) == 0:
