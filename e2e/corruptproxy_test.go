@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -17,41 +18,47 @@ import (
 // sliverPath matches a sliver read: GET /v1/blobs/{blob_id}/slivers/{pair}/{axis}.
 var sliverPath = regexp.MustCompile(`^/v1/blobs/[^/]+/slivers/[0-9]+/(primary|secondary)$`)
 
-// corruptingProxy stands at a storage node's registered address in front of the node's
-// real port and flips one byte in the middle of every sliver it serves; everything else
-// passes through untouched. It speaks what the node speaks: HTTP/1.1 and HTTP/2 with
-// prior knowledge (h2c).
-type corruptingProxy struct {
-	corrupted atomic.Int64 // sliver bodies corrupted so far
-	srv       *http.Server
-}
-
-// startCorruptingProxy listens on addr and forwards to backend (host:port) until the
-// test ends.
-func startCorruptingProxy(t *testing.T, addr, backend string) *corruptingProxy {
+// startProxy stands at a storage node's registered address addr, in front of the
+// node's real port backend (host:port), until the test ends; modify may change or delay
+// each response. It speaks what the node speaks: HTTP/1.1 and HTTP/2 with prior
+// knowledge (h2c).
+func startProxy(t *testing.T, addr, backend string, modify func(*http.Response) error) {
 	t.Helper()
 	target := &url.URL{Scheme: "http", Host: backend}
-	p := &corruptingProxy{}
 	rp := &httputil.ReverseProxy{
 		Rewrite:        func(r *httputil.ProxyRequest) { r.SetURL(target) },
-		ModifyResponse: p.corrupt,
+		ModifyResponse: modify,
+		ErrorLog:       log.New(io.Discard, "", 0), // requests of a killed node end with errors
 	}
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
-	p.srv = &http.Server{Handler: rp, Protocols: protocols}
+	srv := &http.Server{Handler: rp, Protocols: protocols}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("proxy: listen on the node's registered address %s: %v", addr, err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- p.srv.Serve(l) }()
+	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {
-		_ = p.srv.Close()
+		_ = srv.Close()
 		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 			t.Errorf("proxy: %v", err)
 		}
 	})
+}
+
+// corruptingProxy flips one byte in the middle of every sliver its node serves;
+// everything else passes through untouched.
+type corruptingProxy struct {
+	corrupted atomic.Int64 // sliver bodies corrupted so far
+}
+
+// startCorruptingProxy puts a corruptingProxy at addr in front of backend.
+func startCorruptingProxy(t *testing.T, addr, backend string) *corruptingProxy {
+	t.Helper()
+	p := &corruptingProxy{}
+	startProxy(t, addr, backend, p.corrupt)
 	return p
 }
 

@@ -35,6 +35,7 @@ const (
 // daemon` (publisher and aggregator) that the tests use.
 type network struct {
 	t      *testing.T
+	epoch  string // the devnet's epoch duration (--epoch-duration)
 	home   string // HOME of every process
 	dir    string // the devnet's directory
 	logDir string
@@ -52,8 +53,15 @@ type network struct {
 // returns once all of them serve.
 func startNetwork(t *testing.T) *network {
 	t.Helper()
+	return startNetworkWithEpochs(t, "1h")
+}
+
+// startNetworkWithEpochs is startNetwork with epochs of the given duration, which the
+// nodes' operators change on time.
+func startNetworkWithEpochs(t *testing.T, epoch string) *network {
+	t.Helper()
 	home := t.TempDir()
-	n := &network{t: t, home: home, dir: filepath.Join(home, "devnet"), logDir: t.TempDir()}
+	n := &network{t: t, epoch: epoch, home: home, dir: filepath.Join(home, "devnet"), logDir: t.TempDir()}
 	n.env = processEnv(home, "DATABASE_URL="+pgtest.URL(t))
 	n.startDevnet()
 	n.nodes = make([]*proc, len(n.nodeCfg))
@@ -68,7 +76,7 @@ func (n *network) startDevnet() {
 	t := n.t
 	t.Helper()
 	n.devnet = startProc(t, n.logDir, "devnet", n.env, "devnet", "--external-nodes", "--dir", n.dir, "--port", "0",
-		"--epoch-duration", "1h", "--indexer-addr", "127.0.0.1:0", "--publisher-addr", "127.0.0.1:0")
+		"--epoch-duration", n.epoch, "--indexer-addr", "127.0.0.1:0", "--publisher-addr", "127.0.0.1:0")
 	out := n.devnet.waitOutput(t, "Serving until interrupted", startTimeout)
 	n.indexerURL = strings.TrimSuffix(strings.Fields(outputField(t, out, "indexer"))[0], "/v1/summary")
 	n.nodeCfg = nil
@@ -124,13 +132,14 @@ func (n *network) startAllNodes() {
 func (n *network) startNode(i int) { n.startNodeAt(i, n.nodeCfg[i].ListenAddr) }
 
 // startNodeAt starts node i listening on addr instead of its registered address (when
-// they differ, something else must forward the registered one to it).
-func (n *network) startNodeAt(i int, addr string) {
+// they differ, something else must forward the registered one to it), with extraEnv
+// (configuration overrides, TUSK_NODE_...) added to its environment.
+func (n *network) startNodeAt(i int, addr string, extraEnv ...string) {
 	t := n.t
 	t.Helper()
-	env := n.env
+	env := append(append([]string(nil), n.env...), extraEnv...)
 	if addr != n.nodeCfg[i].ListenAddr {
-		env = append(append([]string(nil), env...), "TUSK_NODE_LISTEN_ADDR="+addr)
+		env = append(env, "TUSK_NODE_LISTEN_ADDR="+addr)
 	}
 	p := startProc(t, n.logDir, fmt.Sprintf("node-%d", i), env, "node", "run", "--config", n.nodeConfigPath(i))
 	n.nodes[i] = p
