@@ -42,6 +42,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -123,29 +124,97 @@ func decodeFile(path string, dst any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(dst); err != nil && !errors.Is(err, io.EOF) {
-		return yamlError(path, err)
+		return yamlError(path, err, valuePaths(root))
 	}
 	return nil
+}
+
+// valueAt is a value of a YAML document (a scalar, sequence or mapping) and its dotted
+// path.
+type valueAt struct {
+	path, value string
+	kind        yaml.Kind
+}
+
+// valuePaths maps each line of the document to the values that start on it, with their
+// paths ("genesis.nodes[1].stake").
+func valuePaths(root *yaml.Node) map[int][]valueAt {
+	out := map[int][]valueAt{}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		out[n.Line] = append(out[n.Line], valueAt{path, n.Value, n.Kind})
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], join(path, n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, item := range n.Content {
+				walk(item, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(root, "")
+	return out
 }
 
 var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // yamlError rewrites the "line N: ..." messages of a *yaml.TypeError into
-// "config: FILE:N: ..." ones.
-func yamlError(path string, err error) error {
+// "config: FILE:N: FIELD: ..." ones, naming the field whose value on line N the message
+// is about when that is clear (fieldOnLine).
+func yamlError(path string, err error, values map[int][]valueAt) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return fmt.Errorf("config: decode %s: %w", path, err)
 	}
 	errs := make([]error, 0, len(te.Errors))
 	for _, msg := range te.Errors {
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			errs = append(errs, fmt.Errorf("config: %s:%s: %s", path, m[1], m[2]))
-		} else {
+		m := yamlLine.FindStringSubmatch(msg)
+		if m == nil {
 			errs = append(errs, fmt.Errorf("config: %s: %s", path, msg))
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		if field := fieldOnLine(values[line], m[2]); field != "" {
+			errs = append(errs, fmt.Errorf("config: %s:%s: %s: %s", path, m[1], field, m[2]))
+		} else {
+			errs = append(errs, fmt.Errorf("config: %s:%s: %s", path, m[1], m[2]))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// fieldOnLine picks the path of the value a decoder message is about among those on
+// its line: of the kind the message names (!!seq, !!map, else a scalar), the only one,
+// or the scalar whose value the message quotes between backticks. "" if unsure.
+func fieldOnLine(on []valueAt, msg string) string {
+	kind := yaml.ScalarNode
+	switch {
+	case strings.Contains(msg, "!!seq"):
+		kind = yaml.SequenceNode
+	case strings.Contains(msg, "!!map"):
+		kind = yaml.MappingNode
+	}
+	var candidates []valueAt
+	for _, v := range on {
+		if v.kind == kind && v.path != "" {
+			candidates = append(candidates, v)
+		}
+	}
+	if len(candidates) == 1 {
+		return candidates[0].path
+	}
+	field := ""
+	for _, v := range candidates {
+		if kind == yaml.ScalarNode && strings.Contains(msg, "`"+v.value+"`") {
+			if field != "" {
+				return "" // ambiguous
+			}
+			field = v.path
+		}
+	}
+	return field
 }
 
 var yamlUnmarshaler = reflect.TypeFor[yaml.Unmarshaler]()

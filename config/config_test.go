@@ -177,12 +177,20 @@ tags:
 	}
 }
 
-func TestYAMLTypeErrorNamesFileAndLine(t *testing.T) {
-	p := writeFile(t, "node:\n  shards: lots\n")
-	cfg := defaultTestConfig()
-	err := load(p, &cfg, "", noEnv)
-	if err == nil || !strings.Contains(err.Error(), p+":2: ") {
-		t.Fatalf("err = %v, want one naming %s:2", err, p)
+func TestYAMLTypeErrorNamesFileLineAndField(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"node:\n  shards: lots\n", ":2: node.shards: "},
+		{"node:\n  replicas:\n    - addr: a\n    - addr: [x]\n", ":4: node.replicas[1].addr: "},
+		{"node: {port: 7, weight: heavy}\n", ":1: node.weight: "},
+		{"node: {port: huge, weight: huge}\n", ":1: cannot unmarshal"}, // two fields quote the same value
+		{"limits:\n  rate:\n    - 1\n", ":3: limits.rate: "},
+	} {
+		p := writeFile(t, tc.file)
+		cfg := defaultTestConfig()
+		err := load(p, &cfg, "", noEnv)
+		if err == nil || !strings.Contains(err.Error(), p+tc.want) {
+			t.Errorf("%q: err = %v, want it to say %q", tc.file, err, p+tc.want)
+		}
 	}
 }
 

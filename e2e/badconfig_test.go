@@ -27,7 +27,7 @@ func (n *network) badConfigs(t *testing.T) {
 		{name: "node: invalid values", file: "data_dir: \"\"\nnode_id: nope\nsync:\n  concurrency: 0\n",
 			args: []string{"node", "run", "--config", "FILE"}, want: []string{"data_dir: must not be empty", "node_id: must be a Sui object ID", "sync.concurrency: must be positive"}},
 		{name: "node: bad duration", file: "shutdown_timeout: soon\n",
-			args: []string{"node", "run", "--config", "FILE"}, want: []string{".yaml:1: cannot unmarshal !!str `soon` into time.Duration"}},
+			args: []string{"node", "run", "--config", "FILE"}, want: []string{".yaml:1: shutdown_timeout: cannot unmarshal !!str `soon` into time.Duration"}},
 		{name: "node: no config", args: []string{"node", "run"}, want: []string{"--config is required"}},
 		{name: "node: bad environment override", env: []string{"TUSK_NODE_SYNC_CONCURRENCY=abc"},
 			args: []string{"node", "run", "--config", n.nodeConfigPath(0)}, want: []string{"environment variable TUSK_NODE_SYNC_CONCURRENCY (field sync.concurrency): invalid value \"abc\""}},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tuskstore/tusk/chain/devnet/contract"
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/config"
 )
 
 // ErrGenesisMismatch reports a cluster directory created with another genesis than the
@@ -63,7 +64,7 @@ func loadOrCreateGenesis(cfg Config) (gen contract.GenesisConfig, created bool, 
 	}
 	gen = requestedGenesis(cfg, addrs)
 	if err := gen.Validate(); err != nil {
-		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: genesis: %w", err)
+		return contract.GenesisConfig{}, false, fmt.Errorf("devcluster: %w", config.Prefix("genesis", err))
 	}
 	out, err := yaml.Marshal(state{Genesis: gen})
 	if err != nil {
