@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
 	"github.com/tuskstore/tusk/chain/devnet/contract"
+	"github.com/tuskstore/tusk/chain/devnet/devnettest"
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/sui"
@@ -33,27 +33,18 @@ type testNet struct {
 	dir  string
 	addr string
 	d    *devnet.Devnet
-	stop func()
+	srv  *devnettest.Server
 	c    *chain.Client
 	key  *keys.Keypair
 	// blsByPub are the genesis nodes' protocol keys by public key.
 	blsByPub map[[keys.BLSPublicKeySize]byte]*keys.BLSKey
 }
 
-func freeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func newTestNet(t testing.TB) *testNet {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
-	n := &testNet{t: t, ctx: ctx, dir: t.TempDir(), addr: freeAddr(t), blsByPub: map[[keys.BLSPublicKeySize]byte]*keys.BLSKey{}}
+	n := &testNet{t: t, ctx: ctx, dir: t.TempDir(), addr: devnettest.FreeAddr(t), blsByPub: map[[keys.BLSPublicKeySize]byte]*keys.BLSKey{}}
 	n.start()
 	for i := range contract.DefaultNodes {
 		k, _ := contract.DevnetNodeKeys(i)
@@ -69,51 +60,23 @@ func (n *testNet) start() {
 	n.t.Helper()
 	cfg := devnet.Default()
 	cfg.RPCAddr = n.addr
-	d, err := devnet.Open(n.ctx, n.dir, cfg, nil)
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(n.ctx)
-	done := make(chan error, 1)
-	go func() { done <- d.Run(runCtx) }()
-	var once sync.Once
-	n.d = d
-	n.stop = func() {
-		once.Do(func() {
-			stop()
-			if err := <-done; err != nil {
-				n.t.Errorf("devnet Run: %v", err)
-			}
-			if err := d.Close(); err != nil {
-				n.t.Errorf("devnet Close: %v", err)
-			}
-		})
-	}
-	n.t.Cleanup(n.stop)
+	n.serve(cfg)
 }
+
+// serve serves the devnet in n.dir with cfg.
+func (n *testNet) serve(cfg devnet.Config) {
+	n.t.Helper()
+	n.srv = devnettest.Serve(n.ctx, n.t, n.dir, cfg)
+	n.d = n.srv.Devnet
+}
+
+func (n *testNet) stop() { n.srv.Stop() }
 
 func (n *testNet) fundedKey(wal, suiAmount uint64) *keys.Keypair {
-	n.t.Helper()
-	k, err := keys.Generate()
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	if _, err := n.d.Faucet(n.ctx, walrus.Address(k.Address()), wal, suiAmount); err != nil {
-		n.t.Fatal(err)
-	}
-	return k
+	return n.srv.FundedKey(wal, suiAmount)
 }
 
-func (n *testNet) dial(k *keys.Keypair) *chain.Client {
-	n.t.Helper()
-	cc := n.d.ClientConfig("", walrus.Address{})
-	c, err := chain.Dial(n.ctx, cc.Config, chain.Options{Signer: k})
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	n.t.Cleanup(func() { c.Close() })
-	return c
-}
+func (n *testNet) dial(k *keys.Keypair) *chain.Client { return n.srv.Dial(k) }
 
 type testBlob struct {
 	id   encoding.BlobID

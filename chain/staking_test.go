@@ -14,6 +14,7 @@ import (
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
 	"github.com/tuskstore/tusk/chain/devnet/contract"
+	"github.com/tuskstore/tusk/chain/devnet/devnettest"
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/sui"
@@ -46,7 +47,7 @@ func newStakingNet(t *testing.T, epoch time.Duration) *stakingNet {
 		s.owners = append(s.owners, k)
 		s.cfg.Genesis.Nodes[i].Owner = walrus.ID(k.Address())
 	}
-	n := &testNet{t: t, ctx: ctx, dir: t.TempDir(), addr: freeAddr(t), blsByPub: map[[keys.BLSPublicKeySize]byte]*keys.BLSKey{}}
+	n := &testNet{t: t, ctx: ctx, dir: t.TempDir(), addr: devnettest.FreeAddr(t), blsByPub: map[[keys.BLSPublicKeySize]byte]*keys.BLSKey{}}
 	s.testNet = n
 	s.startNet()
 	for i := range contract.DefaultNodes {
@@ -69,31 +70,10 @@ func newStakingNet(t *testing.T, epoch time.Duration) *stakingNet {
 
 // startNet opens (or reopens) the devnet with s.cfg and serves it.
 func (s *stakingNet) startNet() {
-	n := s.testNet
-	n.t.Helper()
+	s.t.Helper()
 	cfg := s.cfg
-	cfg.RPCAddr = n.addr
-	d, err := devnet.Open(n.ctx, n.dir, cfg, nil)
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(n.ctx)
-	done := make(chan error, 1)
-	go func() { done <- d.Run(runCtx) }()
-	var once sync.Once
-	n.d = d
-	n.stop = func() {
-		once.Do(func() {
-			stop()
-			if err := <-done; err != nil {
-				n.t.Errorf("devnet Run: %v", err)
-			}
-			if err := d.Close(); err != nil {
-				n.t.Errorf("devnet Close: %v", err)
-			}
-		})
-	}
-	n.t.Cleanup(n.stop)
+	cfg.RPCAddr = s.addr
+	s.serve(cfg)
 }
 
 // eventLog collects the Walrus events of the checkpoints, by transaction.

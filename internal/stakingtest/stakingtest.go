@@ -7,14 +7,13 @@ package stakingtest
 import (
 	"context"
 	"math/rand/v2"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
 	"github.com/tuskstore/tusk/chain/devnet/contract"
+	"github.com/tuskstore/tusk/chain/devnet/devnettest"
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
@@ -46,6 +45,7 @@ type Net struct {
 	Treasury walrus.ID
 
 	driver *chain.EpochDriver
+	srv    *devnettest.Server
 }
 
 // Options shape the genesis.
@@ -63,7 +63,7 @@ func Start(t testing.TB, o Options) *Net {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	cfg := devnet.Default()
-	cfg.RPCAddr = FreeAddr(t)
+	cfg.RPCAddr = devnettest.LoopbackAnyPort
 	cfg.Genesis.EpochDuration = o.EpochDuration
 	n := &Net{T: t, Ctx: ctx, Dir: t.TempDir()}
 	for i := range cfg.Genesis.Nodes {
@@ -71,26 +71,10 @@ func Start(t testing.TB, o Options) *Net {
 		n.Owners = append(n.Owners, k)
 		cfg.Genesis.Nodes[i].Owner = walrus.ID(k.Address())
 	}
+	n.srv = devnettest.Serve(ctx, t, n.Dir, cfg)
 	n.Config = cfg
-	d, err := devnet.Open(ctx, n.Dir, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- d.Run(runCtx) }()
-	var once sync.Once
-	t.Cleanup(func() {
-		once.Do(func() {
-			stop()
-			if err := <-done; err != nil {
-				t.Errorf("devnet Run: %v", err)
-			}
-			if err := d.Close(); err != nil {
-				t.Errorf("devnet Close: %v", err)
-			}
-		})
-	})
+	n.Config.RPCAddr = n.srv.Endpoint()
+	d := n.srv.Devnet
 	n.Devnet = d
 	n.Treasury = d.IDs().Treasury
 	n.Caps = d.Genesis().NodeCaps
@@ -103,6 +87,7 @@ func Start(t testing.TB, o Options) *Net {
 		}
 		n.OwnerChains = append(n.OwnerChains, n.Dial(k))
 	}
+	var err error
 	if n.driver, err = chain.NewEpochDriver(n.Chain, chain.EpochDriverConfig{Treasury: n.Treasury, Retry: 50 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,42 +95,16 @@ func Start(t testing.TB, o Options) *Net {
 }
 
 // FreeAddr returns a free loopback host:port.
-func FreeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func FreeAddr(t testing.TB) string { return devnettest.FreeAddr(t) }
 
 // ChainConfig is the chain section clients of this devnet use.
 func (n *Net) ChainConfig() chain.Config { return n.Devnet.ClientConfig("", walrus.Address{}).Config }
 
 // FundedKey makes a new key funded by the faucet.
-func (n *Net) FundedKey(wal, mist uint64) *keys.Keypair {
-	n.T.Helper()
-	k, err := keys.Generate()
-	if err != nil {
-		n.T.Fatal(err)
-	}
-	if _, err := n.Devnet.Faucet(n.Ctx, walrus.Address(k.Address()), wal, mist); err != nil {
-		n.T.Fatal(err)
-	}
-	return k
-}
+func (n *Net) FundedKey(wal, mist uint64) *keys.Keypair { return n.srv.FundedKey(wal, mist) }
 
 // Dial opens a client signing with k (nil: read-only), closed at cleanup.
-func (n *Net) Dial(k *keys.Keypair) *chain.Client {
-	n.T.Helper()
-	c, err := chain.Dial(n.Ctx, n.ChainConfig(), chain.Options{Signer: k})
-	if err != nil {
-		n.T.Fatal(err)
-	}
-	n.T.Cleanup(func() { c.Close() })
-	return c
-}
+func (n *Net) Dial(k *keys.Keypair) *chain.Client { return n.srv.Dial(k) }
 
 // RegisterBlob registers (without certifying) a random blob of size bytes for epochs
 // epochs, paid by Key: its storage and write payments are the rewards of the epochs.

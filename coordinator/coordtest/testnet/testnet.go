@@ -5,16 +5,14 @@ package testnet
 
 import (
 	"context"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tuskstore/tusk/chain"
 	"github.com/tuskstore/tusk/chain/devnet"
 	"github.com/tuskstore/tusk/chain/devnet/contract"
+	"github.com/tuskstore/tusk/chain/devnet/devnettest"
 	"github.com/tuskstore/tusk/chain/keys"
-	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/coordinator/committees"
 	"github.com/tuskstore/tusk/coordinator/coordtest/fakenode"
 	"github.com/tuskstore/tusk/coordinator/nodes"
@@ -33,6 +31,8 @@ type Net struct {
 	Source    *committees.Source
 	// Dir is the devnet's data directory.
 	Dir string
+
+	srv *devnettest.Server
 }
 
 // Options changes the devnet's genesis.
@@ -46,14 +46,7 @@ type Options struct {
 }
 
 // FreeAddr returns a free loopback host:port.
-func FreeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func FreeAddr(t testing.TB) string { return devnettest.FreeAddr(t) }
 
 // Start opens a devnet and everything around it; it is stopped by t's cleanup.
 func Start(t testing.TB, o Options) *Net {
@@ -61,7 +54,7 @@ func Start(t testing.TB, o Options) *Net {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	cfg := devnet.Default()
-	cfg.RPCAddr = FreeAddr(t)
+	cfg.RPCAddr = devnettest.LoopbackAnyPort
 	if o.NShards != 0 {
 		cfg.Genesis.NShards = o.NShards
 	}
@@ -75,26 +68,9 @@ func Start(t testing.TB, o Options) *Net {
 		cfg.Genesis.Nodes[i].NetworkAddress = a
 	}
 	dir := t.TempDir()
-	d, err := devnet.Open(ctx, dir, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- d.Run(runCtx) }()
-	var once sync.Once
-	t.Cleanup(func() {
-		once.Do(func() {
-			stop()
-			if err := <-done; err != nil {
-				t.Errorf("devnet Run: %v", err)
-			}
-			if err := d.Close(); err != nil {
-				t.Errorf("devnet Close: %v", err)
-			}
-		})
-	})
-	n := &Net{T: t, Ctx: ctx, Devnet: d, Dir: dir}
+	srv := devnettest.Serve(ctx, t, dir, cfg)
+	n := &Net{T: t, Ctx: ctx, Devnet: srv.Devnet, Dir: dir, srv: srv}
+	var err error
 	n.Key = n.FundedKey(1000*contract.FrostPerWAL, 100_000_000_000)
 	n.Chain = n.Dial(n.Key)
 	n.Committee, err = n.Chain.Committee(ctx)
@@ -116,29 +92,10 @@ func Start(t testing.TB, o Options) *Net {
 }
 
 // FundedKey makes a new key funded by the faucet.
-func (n *Net) FundedKey(wal, mist uint64) *keys.Keypair {
-	n.T.Helper()
-	k, err := keys.Generate()
-	if err != nil {
-		n.T.Fatal(err)
-	}
-	if _, err := n.Devnet.Faucet(n.Ctx, walrus.Address(k.Address()), wal, mist); err != nil {
-		n.T.Fatal(err)
-	}
-	return k
-}
+func (n *Net) FundedKey(wal, mist uint64) *keys.Keypair { return n.srv.FundedKey(wal, mist) }
 
 // Dial opens a chain client signing with k (nil: read-only).
-func (n *Net) Dial(k *keys.Keypair) *chain.Client {
-	n.T.Helper()
-	cc := n.Devnet.ClientConfig("", walrus.Address{})
-	c, err := chain.Dial(n.Ctx, cc.Config, chain.Options{Signer: k})
-	if err != nil {
-		n.T.Fatal(err)
-	}
-	n.T.Cleanup(func() { c.Close() })
-	return c
-}
+func (n *Net) Dial(k *keys.Keypair) *chain.Client { return n.srv.Dial(k) }
 
 // NodeOfShardOwner returns the fake node at committee index i.
 func (n *Net) NodeOfShardOwner(i int) *fakenode.Node { return n.Cluster.Nodes[i] }
