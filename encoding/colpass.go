@@ -11,7 +11,7 @@ import (
 // hashed. It hashes every symbol of the rows k1..n-1.
 func (e *Codec) columnPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
 	count, segs := tilePlan(tile, s)
-	if len(segs) == 1 {
+	if count > 1 {
 		e.columnPassWhole(ws, tile, count, segs[0], primary, secondary, s)
 	} else {
 		e.columnPassSegmented(ws, tile, segs, primary, secondary, s)
@@ -39,11 +39,8 @@ func (e *Codec) columnPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.
 		w := b - a
 		pk := rs.NewPacking(s, seg, w)
 		ws.resetTile(tile, pk.Len())
-		for c := a; c < b; c++ {
-			col := secondary[c]
-			for i := 0; i < k1; i++ {
-				pk.Pack(tile.In(i), c-a, col[i*s:(i+1)*s])
-			}
+		for i := 0; i < k1; i++ {
+			pk.PackSymbols(tile.In(i), func(c int) []byte { return secondary[a+c][i*s : (i+1)*s] })
 		}
 		em.queuePrefetch(secondary[b:columnGroup(b, count, n, k2)], (n-k1)*w/4)
 		tile.Encode()
@@ -76,7 +73,9 @@ func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segm
 			lo, hi, tail := pk.Bounds()
 			tl := pk.TailLen()
 			for i := 0; i < k1; i++ {
-				pk.Pack(tile.In(i), 0, col[i*s:(i+1)*s])
+				sym := col[i*s : (i+1)*s]
+				pk.PackTail(tile.In(i), 0, sym)
+				tile.SetSource(i, sym[lo:hi]) // read by the transform where it is
 			}
 			// The originals of the next segment (or of the next column's first).
 			next = next[:0]

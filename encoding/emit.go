@@ -26,8 +26,9 @@ type emitter struct {
 type streamJob struct{ dst, src []byte }
 
 // queueStream queues the copy of src (which must stay unchanged until the next flush)
-// to dst.
+// to dst, and prefetches the partial lines at its ends meanwhile.
 func (em *emitter) queueStream(dst, src []byte) {
+	rs.PrepareStream(dst[:len(src)])
 	em.streams = append(em.streams, streamJob{dst, src})
 }
 

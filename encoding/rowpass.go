@@ -10,7 +10,7 @@ import (
 // rows 0..k1-1 of the expanded matrix.
 func (e *Codec) rowPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
 	count, segs := tilePlan(tile, s)
-	if len(segs) == 1 {
+	if count > 1 {
 		e.rowPassWhole(ws, tile, count, segs[0], primary, secondary, s)
 	} else {
 		e.rowPassSegmented(ws, tile, segs, primary, secondary, s)
@@ -77,7 +77,8 @@ func (e *Codec) rowPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment
 			tl := pk.TailLen()
 			for c := 0; c < k2; c++ {
 				sym := row[c*s : (c+1)*s]
-				pk.Pack(tile.In(c), 0, sym)
+				pk.PackTail(tile.In(c), 0, sym)
+				tile.SetSource(c, sym[lo:hi]) // read by the transform where it is
 				dst := secondary[c][r*s : (r+1)*s]
 				em.queueStream(dst[lo:hi], sym[lo:hi])
 				copy(dst[tail:tail+tl], sym[tail:tail+tl])

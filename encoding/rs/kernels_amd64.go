@@ -52,6 +52,8 @@ func storeFence()
 //go:noescape
 func prefetch(p *byte, n int)
 
+type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
 //go:noescape
 func fft4AVX2_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 
@@ -259,5 +261,110 @@ var ifft4Kernels = [3][8]dit4Kernel{
 		ifft4GFNI512_5,
 		ifft4GFNI512_6,
 		ifft4GFNI512_7,
+	},
+}
+
+//go:noescape
+func ifft4FromAVX2_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromAVX2_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNI512_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+var ifft4FromKernels = [3][8]dit4FromKernel{
+	{
+		ifft4FromAVX2_0,
+		ifft4FromAVX2_1,
+		ifft4FromAVX2_2,
+		ifft4FromAVX2_3,
+		ifft4FromAVX2_4,
+		ifft4FromAVX2_5,
+		ifft4FromAVX2_6,
+		ifft4FromAVX2_7,
+	},
+	{
+		ifft4FromGFNI_0,
+		ifft4FromGFNI_1,
+		ifft4FromGFNI_2,
+		ifft4FromGFNI_3,
+		ifft4FromGFNI_4,
+		ifft4FromGFNI_5,
+		ifft4FromGFNI_6,
+		ifft4FromGFNI_7,
+	},
+	{
+		ifft4FromGFNI512_0,
+		ifft4FromGFNI512_1,
+		ifft4FromGFNI512_2,
+		ifft4FromGFNI512_3,
+		ifft4FromGFNI512_4,
+		ifft4FromGFNI512_5,
+		ifft4FromGFNI512_6,
+		ifft4FromGFNI512_7,
 	},
 }

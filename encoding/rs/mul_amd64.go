@@ -29,13 +29,14 @@ type kernelSet struct {
 	mulAdd, fftButterfly, ifftButterfly func(x, y []byte, t unsafe.Pointer)
 	mulAddTo                            func(d, x, y []byte, t unsafe.Pointer)
 	fft4, ifft4                         *[8]dit4Kernel
+	ifft4From                           *[8]dit4FromKernel
 	matrices                            bool // constants are GFNI matrices, not nibble tables
 }
 
 var kernelSets = [3]kernelSet{
-	{mulAddAVX2, fftButterflyAVX2, ifftButterflyAVX2, mulAddToAVX2, &fft4Kernels[0], &ifft4Kernels[0], false},
-	{mulAddGFNI, fftButterflyGFNI, ifftButterflyGFNI, mulAddToGFNI, &fft4Kernels[1], &ifft4Kernels[1], true},
-	{mulAddGFNI512, fftButterflyGFNI512, ifftButterflyGFNI512, mulAddToGFNI512, &fft4Kernels[2], &ifft4Kernels[2], true},
+	{mulAddAVX2, fftButterflyAVX2, ifftButterflyAVX2, mulAddToAVX2, &fft4Kernels[0], &ifft4Kernels[0], &ifft4FromKernels[0], false},
+	{mulAddGFNI, fftButterflyGFNI, ifftButterflyGFNI, mulAddToGFNI, &fft4Kernels[1], &ifft4Kernels[1], &ifft4FromKernels[1], true},
+	{mulAddGFNI512, fftButterflyGFNI512, ifftButterflyGFNI512, mulAddToGFNI512, &fft4Kernels[2], &ifft4Kernels[2], &ifft4FromKernels[2], true},
 }
 
 // kernels returns the flavour in use.
@@ -94,14 +95,8 @@ func (t *fieldTables) butterflyAsm(x, y []byte, logM uint16, inverse bool) bool 
 	return true
 }
 
-// dit4Asm runs two FFT layers (or inverse FFT layers) on four vectors of equal length,
-// a multiple of 64, with an assembly kernel if available (see asmgen).
-func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, inverse bool) bool {
-	n := len(x0)
-	if !hasAVX2 || n < 64 || n%64 != 0 {
-		return false
-	}
-	_, _, _ = x1[n-1], x2[n-1], x3[n-1]
+// skipMask marks the constants that are the logarithm of zero (see asmgen).
+func skipMask(logA, logB, logC uint16) int {
 	skip := 0
 	if logA == modulus {
 		skip |= 1
@@ -112,11 +107,38 @@ func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, in
 	if logC == modulus {
 		skip |= 4
 	}
+	return skip
+}
+
+// ifft4FromAsm runs two inverse FFT layers out of place: it reads four vectors from
+// s0..s3 and writes the results to x0..x3 (all of equal length, a multiple of 64) with
+// an assembly kernel if available.
+func (t *fieldTables) ifft4FromAsm(x0, x1, x2, x3, s0, s1, s2, s3 []byte, logA, logB, logC uint16) bool {
+	n := len(x0)
+	if !hasAVX2 || n < 64 || n%64 != 0 {
+		return false
+	}
+	_, _, _ = x1[n-1], x2[n-1], x3[n-1]
+	_, _, _, _ = s0[n-1], s1[n-1], s2[n-1], s3[n-1]
+	k := kernels()
+	k.ifft4From[skipMask(logA, logB, logC)](&x0[0], &x1[0], &x2[0], &x3[0], n,
+		t.constant(k, logA), t.constant(k, logB), t.constant(k, logC), &s0[0], &s1[0], &s2[0], &s3[0])
+	return true
+}
+
+// dit4Asm runs two FFT layers (or inverse FFT layers) on four vectors of equal length,
+// a multiple of 64, with an assembly kernel if available (see asmgen).
+func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, inverse bool) bool {
+	n := len(x0)
+	if !hasAVX2 || n < 64 || n%64 != 0 {
+		return false
+	}
+	_, _, _ = x1[n-1], x2[n-1], x3[n-1]
 	k := kernels()
 	table := k.fft4
 	if inverse {
 		table = k.ifft4
 	}
-	table[skip](&x0[0], &x1[0], &x2[0], &x3[0], n, t.constant(k, logA), t.constant(k, logB), t.constant(k, logC))
+	table[skipMask(logA, logB, logC)](&x0[0], &x1[0], &x2[0], &x3[0], n, t.constant(k, logA), t.constant(k, logB), t.constant(k, logC))
 	return true
 }

@@ -20,3 +20,7 @@ func (t *fieldTables) butterflyAsm(x, y []byte, logM uint16, inverse bool) bool 
 func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, inverse bool) bool {
 	return false
 }
+
+func (t *fieldTables) ifft4FromAsm(x0, x1, x2, x3, s0, s1, s2, s3 []byte, logA, logB, logC uint16) bool {
+	return false
+}

@@ -37,7 +37,8 @@ func PlanTiles(symbolSize, budget int) (count int, segs []Segment) {
 // segment's chunks of every symbol back to back, then the tail elements of all symbols
 // densely in chunks (the layout of reed-solomon-simd for a partial chunk, extended to a
 // batch: element e of the region sits in chunk e/32, low byte at lane e%32, high byte
-// 32 bytes later).
+// 32 bytes later). A Packing of several symbols with tails holds scratch (see PackRun):
+// it is not safe for concurrent use.
 type Packing struct {
 	s, count int
 	lo, hi   int // chunk bytes of each symbol
@@ -45,6 +46,10 @@ type Packing struct {
 	te       int // tail elements per symbol, 0 if the segment has none
 	tailOff  int // offset of the tail region in the packed vector
 	size     int
+	// lanes holds the tail region of a batch of several symbols deinterleaved: the low
+	// bytes of all its elements, then the high bytes, each symbol's te elements
+	// consecutive (see PackRun).
+	lanes []byte
 }
 
 // NewPacking returns the packing of segment seg of count symbols of symbolSize bytes.
@@ -55,6 +60,9 @@ func NewPacking(symbolSize int, seg Segment, count int) Packing {
 	}
 	p.tailOff = count * (p.hi - p.lo)
 	p.size = p.tailOff + (count*p.te+31)/32*64
+	if count > 1 && p.te > 0 {
+		p.lanes = make([]byte, p.size-p.tailOff)
+	}
 	return p
 }
 
@@ -70,6 +78,13 @@ func (p *Packing) Count() int { return p.count }
 func (p *Packing) Pack(dst []byte, b int, sym []byte) {
 	w := p.hi - p.lo
 	copy(dst[b*w:(b+1)*w], sym[p.lo:p.hi])
+	p.PackTail(dst, b, sym)
+}
+
+// PackTail is Pack without the chunks: it writes only the tail of sym, symbol b of the
+// batch, into dst. With a batch of one symbol, Chunks(sym) is then the source of the
+// packed vector's first bytes (see Tile.SetSource).
+func (p *Packing) PackTail(dst []byte, b int, sym []byte) {
 	if p.te > 0 {
 		t := sym[p.fullEnd : p.fullEnd+2*p.te]
 		region := dst[p.tailOff:]
@@ -111,24 +126,101 @@ func (p *Packing) Bounds() (lo, hi, tail int) { return p.lo, p.hi, p.fullEnd }
 
 // PackRun packs the batch from run, count consecutive symbols.
 func (p *Packing) PackRun(dst []byte, run []byte) {
-	if p.te == 0 && p.lo == 0 && p.hi == p.s {
+	switch {
+	case p.te == 0 && p.lo == 0 && p.hi == p.s:
 		copy(dst[:p.size], run[:p.size]) // whole symbols without tails: already packed
+	case p.lanes == nil:
+		for b := 0; b < p.count; b++ {
+			p.Pack(dst, b, run[b*p.s:(b+1)*p.s])
+		}
+	default:
+		for b := 0; b < p.count; b++ {
+			p.packToLanes(dst, b, run[b*p.s:(b+1)*p.s])
+		}
+		p.interleaveLanes(dst)
+	}
+}
+
+// PackSymbols packs the batch, symbol b being sym(b), into dst.
+func (p *Packing) PackSymbols(dst []byte, sym func(b int) []byte) {
+	if p.lanes == nil {
+		for b := 0; b < p.count; b++ {
+			p.Pack(dst, b, sym(b))
+		}
 		return
 	}
 	for b := 0; b < p.count; b++ {
-		p.Pack(dst, b, run[b*p.s:(b+1)*p.s])
+		p.packToLanes(dst, b, sym(b))
+	}
+	p.interleaveLanes(dst)
+}
+
+// With several symbols with tails, PackRun and PackSymbols move the tails through
+// lanes: each symbol's low and high tail bytes are copied there whole, and the lanes
+// interleaved into the tail region a chunk at a time (UnpackRun the other way round),
+// rather than each symbol's tail being split at the chunks' boundaries.
+
+// packToLanes packs the chunks of sym, symbol b, into dst and its tail into the lanes.
+func (p *Packing) packToLanes(dst []byte, b int, sym []byte) {
+	w, te := p.hi-p.lo, p.te
+	copy(dst[b*w:(b+1)*w], sym[p.lo:p.hi])
+	half := len(p.lanes) / 2
+	t := sym[p.fullEnd : p.fullEnd+2*te]
+	copyLane(p.lanes[b*te:(b+1)*te], t[:te])
+	copyLane(p.lanes[half+b*te:half+(b+1)*te], t[te:])
+}
+
+// interleaveLanes writes the lanes into the tail region of dst.
+func (p *Packing) interleaveLanes(dst []byte) {
+	half := len(p.lanes) / 2
+	lo, hi := p.lanes[:half], p.lanes[half:]
+	region := dst[p.tailOff:p.size]
+	for c := 0; c < half/32; c++ {
+		*(*[32]byte)(region[64*c:]) = *(*[32]byte)(lo[32*c:])
+		*(*[32]byte)(region[64*c+32:]) = *(*[32]byte)(hi[32*c:])
 	}
 }
 
 // UnpackRun writes the batch into run, count consecutive symbols.
 func (p *Packing) UnpackRun(run []byte, src []byte) {
-	if p.te == 0 && p.lo == 0 && p.hi == p.s {
+	switch {
+	case p.te == 0 && p.lo == 0 && p.hi == p.s:
 		copy(run[:p.size], src[:p.size])
+	case p.lanes == nil:
+		for b := 0; b < p.count; b++ {
+			p.Unpack(run[b*p.s:(b+1)*p.s], src, b)
+		}
+	default:
+		w, te := p.hi-p.lo, p.te
+		half := len(p.lanes) / 2
+		lo, hi := p.lanes[:half], p.lanes[half:]
+		region := src[p.tailOff:p.size]
+		for c := 0; c < half/32; c++ {
+			*(*[32]byte)(lo[32*c:]) = *(*[32]byte)(region[64*c:])
+			*(*[32]byte)(hi[32*c:]) = *(*[32]byte)(region[64*c+32:])
+		}
+		for b := 0; b < p.count; b++ {
+			sym := run[b*p.s : (b+1)*p.s]
+			copy(sym[p.lo:p.hi], src[b*w:(b+1)*w])
+			t := sym[p.fullEnd : p.fullEnd+2*te]
+			copyLane(t[:te], lo[b*te:(b+1)*te])
+			copyLane(t[te:], hi[b*te:(b+1)*te])
+		}
+	}
+}
+
+// copyLane is copy for a symbol's low or high tail bytes: a byte loop when they are
+// few, which beats copy's call.
+func copyLane(dst, src []byte) {
+	if len(src) <= smallLanes {
+		dst = dst[:len(src)]
+		//lint:ignore S1001 a few bytes: the loop is cheaper than copy's call
+		for i := range src {
+			dst[i] = src[i]
+		}
 		return
 	}
-	for b := 0; b < p.count; b++ {
-		p.Unpack(run[b*p.s:(b+1)*p.s], src, b)
-	}
+	copy(dst, src)
 }
 
 // CopySegment copies the bytes of the segment from the symbol src to the symbol dst.

@@ -25,6 +25,23 @@ func StreamCopy(dst, src []byte) {
 	copy(dst[head+body:], src[head+body:])
 }
 
+// PrepareStream prefetches the lines at both ends of dst that a later StreamCopy to dst
+// writes with ordinary stores (the partial ones), so that they do not stall it: an
+// ordinary store to a line that is not in the cache waits for the line to be read.
+func PrepareStream(dst []byte) {
+	n := len(dst)
+	if !hasAVX2 || n < streamMinBytes {
+		return
+	}
+	p := uintptr(unsafe.Pointer(&dst[0]))
+	if p&63 != 0 {
+		prefetch(&dst[0], 1)
+	}
+	if (p+uintptr(n))&63 != 0 {
+		prefetch(&dst[n-1], 1)
+	}
+}
+
 // StreamFence orders the non-temporal stores of StreamCopy before every later store, so
 // that a goroutine that synchronises with the caller afterwards sees them.
 func StreamFence() {

@@ -12,6 +12,7 @@ type Tile struct {
 	size    int
 	vecs    [][]byte // the arena's vectors
 	in, out [][]byte
+	src     [][]byte // sources of the originals (see SetSource)
 	bufs    *buffers // scratch of the klauspost path
 }
 
@@ -84,6 +85,8 @@ func (t *Tile) Reset(size int, arena []byte) {
 	}
 	t.in = t.in[:0]
 	t.out = t.out[:0]
+	t.src = grow(t.src, c.k)
+	clear(t.src)
 	switch {
 	case !t.native:
 		t.in = append(t.in, t.vecs[:c.k]...)
@@ -108,14 +111,26 @@ func (t *Tile) Reset(size int, arena []byte) {
 // In returns packed original i; its contents are consumed by Encode.
 func (t *Tile) In(i int) []byte { return t.in[i] }
 
+// SetSource makes src (a multiple of 64 bytes) the first len(src) bytes of packed
+// original i, instead of In(i)[:len(src)]: Encode reads it where it is, without the
+// copy into the tile, where its transforms can. The rest of In(i) must be packed as
+// usual. src must stay unchanged until Encode returns.
+func (t *Tile) SetSource(i int, src []byte) { t.src[i] = src }
+
 // Out returns packed repair j, valid after Encode until the next Encode or Reset.
 func (t *Tile) Out(j int) []byte { return t.out[j] }
 
 // Encode computes the repairs of the packed originals.
 func (t *Tile) Encode() {
 	c := t.c
+	defer clear(t.src)
 	switch {
 	case !t.native:
+		for i, b := range t.src {
+			if b != nil {
+				copy(t.in[i], b)
+			}
+		}
 		// klauspost does not modify the originals; an error means a bug in the tile.
 		if err := c.encodePacked(t.out, t.in, false, t.bufs); err != nil {
 			panic(err)
@@ -133,7 +148,13 @@ func (t *Tile) encodeHigh() {
 	w := t.vecs
 	for start := 0; start < c.k; start += m {
 		chunk := w[start : start+m]
-		ft.ifft(chunk, min(m, c.k-start), m, m+start)
+		nonZero := min(m, c.k-start)
+		src := t.src[start : start+nonZero]
+		if start > 0 && ceilPow2(nonZero) < m {
+			ft.addSparseIfft(w[:m], chunk, src, nonZero, m+start)
+			continue
+		}
+		ft.ifftFrom(chunk, src, nonZero, m, m+start)
 		if start > 0 {
 			xorVectors(w[:m], chunk)
 		}
@@ -146,7 +167,7 @@ func (t *Tile) encodeLow() {
 	l := t.lowLayout()
 	kp := l.kp
 	co := t.vecs[:kp]
-	ft.ifft(co, c.k, kp, 0)
+	ft.ifftFrom(co, t.src, c.k, kp, 0)
 	if l.chunks > 1 {
 		for ch := 1; ch < l.chunks-1; ch++ {
 			f := t.vecs[ch*kp : (ch+1)*kp]
@@ -158,7 +179,9 @@ func (t *Tile) encodeLow() {
 		end := kp + l.middle*kp
 		f := t.vecs[end : end+l.lastArea]
 		off := kp + (l.chunks-1)*kp
-		if l.lastArea < kp {
+		if q := ceilPow2(l.last); q <= kp/4 {
+			ft.fftFew(f[:q], co, l.last, off)
+		} else if l.lastArea < kp {
 			h := kp / 2
 			ft.fftHalfTo(f, co[:h], co[h:], ft.skew[off+h-1])
 			ft.fft(f, l.last, h, off)
@@ -170,4 +193,12 @@ func (t *Tile) encodeLow() {
 		}
 	}
 	ft.fft(co, min(c.r, kp), kp, kp)
+}
+
+// grow returns b with length n, reallocated if its capacity is short.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }

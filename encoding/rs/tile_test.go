@@ -97,6 +97,11 @@ func checkTile(t *testing.T, rng *rand.Rand, c *Code, s, budget int) {
 					pk.Pack(tile.In(i), b, src[i][b*s:(b+1)*s])
 				}
 			}
+			// A single symbol's chunks may be read from where they are instead.
+			if lo, hi, _ := pk.Bounds(); count == 1 && rng.IntN(4) != 0 {
+				copy(tile.In(i), randomBytes(rng, hi-lo))
+				tile.SetSource(i, src[i][lo:hi])
+			}
 		}
 		tile.Encode()
 		for j := range got {

@@ -114,6 +114,19 @@ type span struct {
 	v    [][]byte
 	flat []byte // all vectors, if consecutive; else nil
 	l    int    // vector length
+	// src, if not nil, holds the inputs of an inverse transform not yet copied in:
+	// vector i starts with src[i] if that is not nil (see ifftFrom).
+	src [][]byte
+}
+
+// load copies the sources of vectors [from, to) into place.
+func (sp *span) load(from, to int) {
+	for i := from; i < min(to, len(sp.src)); i++ {
+		if sp.src[i] != nil {
+			copy(sp.v[i], sp.src[i])
+			sp.src[i] = nil
+		}
+	}
 }
 
 func newSpan(work [][]byte) span {
@@ -141,7 +154,19 @@ func (sp *span) run(i, n int) []byte { return sp.flat[i*sp.l : (i+n)*sp.l] }
 // skipped. In a block whose upper half has not been written yet (it is zero) the
 // butterfly is a copy and a multiply-add, and such blocks are done layer by layer.
 func (t *fieldTables) ifft(work [][]byte, nonZero, m, skewOffset int) {
+	t.ifftFrom(work, nil, nonZero, m, skewOffset)
+}
+
+// ifftFrom is ifft with inputs read from elsewhere: vector i < nonZero starts with the
+// bytes of src[i] if that is not nil (the rest of the vector being in place), which the
+// first layers read where they are, saving a copy. Entries of src are set to nil as
+// they are consumed.
+func (t *fieldTables) ifftFrom(work, src [][]byte, nonZero, m, skewOffset int) {
 	sp := newSpan(work[:m])
+	sp.src = src
+	if !t.hasDit4(work) || m < 4 {
+		sp.load(0, nonZero)
+	}
 	if !t.hasDit4(work) {
 		for d := 1; d < m; d <<= 1 {
 			t.ifftLayer(&sp, 0, nonZero, d, nonZero, skewOffset)
@@ -172,7 +197,30 @@ func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
 	for q := 0; q < 4 && base+q*d < nonZero; q++ {
 		t.ifftBlock(sp, base+q*d, d, nonZero, skewOffset)
 	}
+	if d == 1 && sp.src != nil {
+		if base+3 < nonZero && t.ifft4From(sp, base, skewOffset) {
+			return
+		}
+		sp.load(base, base+4)
+	}
 	if base+3*d < nonZero {
+		t.dit4(sp, base, d, skewOffset, true)
+		return
+	}
+	if base+d < nonZero && t.hasDit4(sp.v) {
+		// The last quarters are zero (and not written yet): cleared, they go
+		// through the radix-4 kernel with the others, whose butterflies against them
+		// are the copies and multiplies the radix-2 layers would do, in one pass
+		// over the block instead of several (with two zero quarters, also a
+		// butterfly of zeros).
+		zero := base + (nonZero-base+d-1)/d*d
+		if sp.flat != nil {
+			clear(sp.run(zero, base+4*d-zero))
+		} else {
+			for _, v := range sp.v[zero : base+4*d] {
+				clear(v)
+			}
+		}
 		t.dit4(sp, base, d, skewOffset, true)
 		return
 	}
@@ -193,6 +241,34 @@ func (t *fieldTables) dit4(sp *span, r, d, skewOffset int, inverse bool) {
 	for i := r; i < r+d; i++ {
 		t.dit4Asm(w[i], w[i+d], w[i+2*d], w[i+3*d], logA, logB, logC, inverse)
 	}
+}
+
+// ifft4From runs the two inverse layers of distances 2 and 1 on the block of four
+// vectors at r, reading the parts of the vectors that have sources from there. It
+// reports false (doing nothing) if the sources are not all there with one length.
+func (t *fieldTables) ifft4From(sp *span, r, skewOffset int) bool {
+	if r+4 > len(sp.src) {
+		return false
+	}
+	s := sp.src[r : r+4]
+	n := len(s[0])
+	for _, b := range s {
+		if b == nil || len(b) != n {
+			return false
+		}
+	}
+	logA := t.skew[skewOffset+r+1]
+	logB := t.skew[skewOffset+r]
+	logC := t.skew[skewOffset+r+2]
+	w := sp.v[r : r+4]
+	if !t.ifft4FromAsm(w[0][:n], w[1][:n], w[2][:n], w[3][:n], s[0], s[1], s[2], s[3], logA, logB, logC) {
+		return false
+	}
+	if n < sp.l {
+		t.dit4Asm(w[0][n:], w[1][n:], w[2][n:], w[3][n:], logA, logB, logC, true)
+	}
+	clear(s)
+	return true
 }
 
 // pairs calls fn for the vector pairs (x, y) of the butterflies of the block at r of
@@ -323,5 +399,86 @@ func formalDerivative(work [][]byte) {
 		for j := 0; j < width; j++ {
 			xorInto(work[i-width+j], work[i+j])
 		}
+	}
+}
+
+// addSparseIfft XORs into dst (m vectors) the inverse FFT of size m over the points
+// skewOffset.. of work, whose first nonZero vectors are the only nonzero ones, with
+// p = pow2(nonZero) < m. Only the first p vectors of work are transformed (in place):
+// the layers of distances p..m/2 see a block whose upper half is zero, where the
+// butterfly makes the upper half a copy of the lower and scales the lower by
+// 1 + skew; so output vector i is λ(i)·v(i mod p), v being the first p vectors after
+// the lower layers and λ(i) the product of the factors of the layers at whose distance
+// bit i is clear. It is added one block of p vectors (one factor) at a time. src is
+// as for ifftFrom.
+func (t *fieldTables) addSparseIfft(dst, work, src [][]byte, nonZero, skewOffset int) {
+	m := len(dst)
+	p := ceilPow2(nonZero)
+	t.ifftFrom(work[:p], src, nonZero, p, skewOffset)
+	for j := 0; j < m; j += p {
+		lambda := uint16(1)
+		for d := p; d < m; d <<= 1 {
+			logM := t.skew[skewOffset+d-1]
+			if j&d != 0 || logM == modulus {
+				continue
+			}
+			lambda = t.mulLog(lambda, t.log[1^t.exp[logM]])
+			if lambda == 0 {
+				break
+			}
+		}
+		switch lambda {
+		case 0:
+		case 1:
+			xorVectors(dst[j:j+p], work[:p])
+		default:
+			t.mulAddVectors(dst[j:j+p], work[:p], t.log[lambda])
+		}
+	}
+}
+
+// fftFew computes the first outputs vectors of the FFT of size m = len(work) over the
+// points skewOffset.. into dst, which has q = pow2(outputs) ≤ m/2 vectors, leaving work
+// as it is. The layers of distances m/2..q only update the lower half of the block
+// that holds the outputs, x[i] ^= c(d)·x[i+d]: together they make x[i] the sum over
+// the blocks b of q vectors of μ(b)·work[b·q+i], μ(b) the product of the c(d) of the
+// distances d whose bit b·q has. Summed one block (one multiply-add over q vectors) at
+// a time into dst, which stays in cache, this reads every vector of work once, where
+// the layers read and write halves of halves; the layers below q then run on dst.
+func (t *fieldTables) fftFew(dst, work [][]byte, outputs, skewOffset int) {
+	m, q := len(work), len(dst)
+	for i := range dst {
+		copy(dst[i], work[i])
+	}
+	for b := q; b < m; b += q {
+		logMu, zero := uint16(0), false
+		for d := q; d < m; d <<= 1 {
+			logM := t.skew[skewOffset+d-1]
+			if b&d == 0 {
+				continue
+			}
+			if logM == modulus {
+				zero = true // a factor of zero
+				break
+			}
+			logMu = addMod(logMu, logM)
+		}
+		if !zero {
+			t.mulAddVectors(dst, work[b:b+q], logMu)
+		}
+	}
+	t.fft(dst, outputs, q, skewOffset)
+}
+
+// mulAddVectors computes dst[i] ^= src[i]·exp(logM) for every vector, in one call if
+// both lie back to back in memory.
+func (t *fieldTables) mulAddVectors(dst, src [][]byte, logM uint16) {
+	sd, ss := newSpan(dst), newSpan(src)
+	if sd.flat != nil && ss.flat != nil {
+		t.mulAdd(sd.flat, ss.flat, logM)
+		return
+	}
+	for i := range dst {
+		t.mulAdd(dst[i], src[i], logM)
 	}
 }

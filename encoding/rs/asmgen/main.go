@@ -28,6 +28,7 @@
 //	ifftButterfly<F>(x, y []byte, t)          y ^= x; x ^= y·c
 //	fft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //	ifft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+//	ifft4From<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
 //	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
 //	storeFence()                              SFENCE
 //	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
@@ -37,7 +38,9 @@
 // layer of distance d (pair 0-1 with b, 2-3 with c); the inverse one the same
 // butterflies in the opposite order. Each element is loaded and stored once for two
 // layers. Bit i of skip marks constant i (a, b, c) as the logarithm of zero, whose
-// butterfly is a bare XOR; there is one specialised kernel per mask.
+// butterfly is a bare XOR; there is one specialised kernel per mask. ifft4From is
+// ifft4 out of place: it reads the four vectors from s0..s3 and writes x0..x3, so that
+// the first layers of a transform also copy its inputs in.
 package main
 
 import (
@@ -193,18 +196,23 @@ func preloadOne(g *gen, f flavour) int {
 }
 
 // loop emits the chunk loop over the vectors: body between the loads and the stores.
-func loop(g *gen, label string, vs []vec, body func()) {
+// The vectors are loaded from srcs (the same registers) if it is not nil.
+func loop(g *gen, label string, vs, srcs []vec, body func()) {
+	loads, ptrs := vs, vs
+	if srcs != nil {
+		loads, ptrs = srcs, append(append([]vec{}, vs...), srcs...)
+	}
 	g.i("SHRQ $6, CX")
 	g.i("JZ %s_done", label)
 	g.p("%s_loop:", label)
-	for _, v := range vs {
+	for _, v := range loads {
 		v.load(g)
 	}
 	body()
 	for _, v := range vs {
 		v.store(g)
 	}
-	for _, v := range vs {
+	for _, v := range ptrs {
 		g.i("ADDQ $64, %s", v.ptr)
 	}
 	g.i("DECQ CX")
@@ -276,14 +284,22 @@ func mulAddTo(g *gen, f flavour) {
 	g.p("")
 }
 
-func radix4(g *gen, f flavour, inverse bool, skip int) string {
+func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
 	name := "fft4"
 	if inverse {
 		name = "ifft4"
 	}
+	if from {
+		name += "From"
+	}
 	fn := fmt.Sprintf("%s%s_%d", name, f.name, skip)
-	g.p("// func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", fn)
-	g.p("TEXT ·%s(SB), NOSPLIT, $0-64", fn)
+	if from {
+		g.p("// func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)", fn)
+		g.p("TEXT ·%s(SB), NOSPLIT, $0-96", fn)
+	} else {
+		g.p("// func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", fn)
+		g.p("TEXT ·%s(SB), NOSPLIT, $0-64", fn)
+	}
 	g.i("MOVQ x0+0(FP), DI")
 	g.i("MOVQ x1+8(FP), SI")
 	g.i("MOVQ x2+16(FP), R8")
@@ -292,7 +308,13 @@ func radix4(g *gen, f flavour, inverse bool, skip int) string {
 	g.i("MOVQ ta+40(FP), AX")
 	g.i("MOVQ tb+48(FP), BX")
 	g.i("MOVQ tc+56(FP), DX")
-	f.setup(g)
+	f.setup(g) // may use R11
+	if from {
+		g.i("MOVQ s0+64(FP), R10")
+		g.i("MOVQ s1+72(FP), R11")
+		g.i("MOVQ s2+80(FP), R12")
+		g.i("MOVQ s3+88(FP), R13")
+	}
 	skipA, skipB, skipC := skip&1 != 0, skip&2 != 0, skip&4 != 0
 	// Constants kept in registers, a first: it is used twice per chunk.
 	slots := map[string]int{"AX": -1, "BX": -1, "CX": -1, "DX": -1}
@@ -324,7 +346,12 @@ func radix4(g *gen, f flavour, inverse bool, skip int) string {
 			mulXor(g, f, t, slots[t], x, y)
 		}
 	}
-	loop(g, fn, []vec{x0, x1, x2, x3}, func() {
+	vs := []vec{x0, x1, x2, x3}
+	var srcs []vec
+	if from {
+		srcs = []vec{{"R10", "Y0", "Y1"}, {"R11", "Y2", "Y3"}, {"R12", "Y4", "Y5"}, {"R13", "Y6", "Y7"}}
+	}
+	loop(g, fn, vs, srcs, func() {
 		if inverse {
 			ifftB(x0, x1, "BX", skipB)
 			ifftB(x2, x3, "DX", skipC)
@@ -390,21 +417,30 @@ func generate(g, d *gen) {
 		}
 	}
 	stream(g, d)
-	for _, inverse := range []bool{false, true} {
+	d.p("type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)")
+	d.p("")
+	for _, v := range []struct{ inverse, from bool }{{false, false}, {true, false}, {true, true}} {
 		var names [3][8]string
 		for fi, f := range flavours {
 			for skip := 0; skip < 8; skip++ {
-				names[fi][skip] = radix4(g, f, inverse, skip)
+				names[fi][skip] = radix4(g, f, v.inverse, v.from, skip)
 				d.p("//go:noescape")
-				d.p("func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", names[fi][skip])
+				if v.from {
+					d.p("func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)", names[fi][skip])
+				} else {
+					d.p("func %s(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)", names[fi][skip])
+				}
 				d.p("")
 			}
 		}
-		table := "fft4Kernels"
-		if inverse {
+		table, kind := "fft4Kernels", "dit4Kernel"
+		switch {
+		case v.from:
+			table, kind = "ifft4FromKernels", "dit4FromKernel"
+		case v.inverse:
 			table = "ifft4Kernels"
 		}
-		d.p("var %s = [3][8]dit4Kernel{", table)
+		d.p("var %s = [3][8]%s{", table, kind)
 		for fi := range flavours {
 			d.p("\t{")
 			for _, n := range names[fi] {
