@@ -108,12 +108,8 @@ func newStoreCmd(a *app) *cobra.Command {
 			"shared object that anyone can fund and extend. On a terminal a progress bar shows the upload.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			c, closeFn, err := a.dialClient(ctx, &cf, false, log, nil)
+			c, closeFn, err := a.openClient(ctx, &cf, false)
 			if err != nil {
 				return err
 			}
@@ -219,11 +215,7 @@ func newReadCmd(a *app) *cobra.Command {
 			} else if skip {
 				check = encoding.CheckSkip
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			c, closeFn, err := a.dialClient(cmd.Context(), &cf, true, log, nil)
+			c, closeFn, err := a.openClient(cmd.Context(), &cf, true)
 			if err != nil {
 				return err
 			}
@@ -266,11 +258,7 @@ func newBlobStatusCmd(a *app) *cobra.Command {
 			if (len(args) == 1) == (file != "") {
 				return &usageError{cmd: cmd, err: fmt.Errorf("give a blob ID or --file, not both")}
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			c, closeFn, err := a.dialClient(cmd.Context(), &cf, true, log, nil)
+			c, closeFn, err := a.openClient(cmd.Context(), &cf, true)
 			if err != nil {
 				return err
 			}
@@ -348,11 +336,7 @@ func newDeleteCmd(a *app) *cobra.Command {
 			if (len(objectIDs) == 0) == (blobID == "") {
 				return &usageError{cmd: cmd, err: fmt.Errorf("give --object-id or --blob-id")}
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			c, closeFn, err := a.dialClient(cmd.Context(), &cf, false, log, nil)
+			c, closeFn, err := a.openClient(cmd.Context(), &cf, false)
 			if err != nil {
 				return err
 			}
@@ -430,11 +414,7 @@ func newExtendCmd(a *app) *cobra.Command {
 			if epochs == 0 {
 				return &usageError{cmd: cmd, err: fmt.Errorf("--epochs-extended: must be positive")}
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			c, closeFn, err := a.dialClient(cmd.Context(), &cf, false, log, nil)
+			c, closeFn, err := a.openClient(cmd.Context(), &cf, false)
 			if err != nil {
 				return err
 			}
@@ -463,11 +443,7 @@ func newInfoCmd(a *app) *cobra.Command {
 		Short: "Show the system: epoch, committee, prices and sizes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			c, closeFn, err := a.dialClient(cmd.Context(), &cf, true, log, nil)
+			c, closeFn, err := a.openClient(cmd.Context(), &cf, true)
 			if err != nil {
 				return err
 			}

@@ -71,6 +71,16 @@ func userClientConfig() (string, error) {
 
 // dialClient loads the client configuration, opens the chain client (signing with the
 // configured key unless readOnly) and builds the coordinator client.
+// openClient is dialClient with the CLI's logger and no metrics: what a one-shot client
+// command uses.
+func (a *app) openClient(ctx context.Context, f *clientFlags, readOnly bool) (*coordinator.Client, func(), error) {
+	log, err := a.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.dialClient(ctx, f, readOnly, log, nil)
+}
+
 func (a *app) dialClient(ctx context.Context, f *clientFlags, readOnly bool, log *zap.Logger, m *metrics.Metrics) (*coordinator.Client, func(), error) {
 	path, err := a.clientConfigPath()
 	if err != nil {

@@ -19,12 +19,8 @@ func newStoreQuiltCmd(a *app) *cobra.Command {
 		Short: "Store several files as one quilt (each file's base name is its identifier)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			c, closeFn, err := a.dialClient(ctx, &cf, false, log, nil)
+			c, closeFn, err := a.openClient(ctx, &cf, false)
 			if err != nil {
 				return err
 			}
@@ -86,12 +82,8 @@ func newReadQuiltCmd(a *app) *cobra.Command {
 			if (quiltID == "") == (len(patchIDs) == 0) {
 				return &usageError{cmd: cmd, err: fmt.Errorf("give --quilt-id or --patch-id")}
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			c, closeFn, err := a.dialClient(ctx, &cf, true, log, nil)
+			c, closeFn, err := a.openClient(ctx, &cf, true)
 			if err != nil {
 				return err
 			}
