@@ -84,21 +84,21 @@ func NewHandler(svc Service, log *zap.Logger, opts Options) *Handler {
 	if opts.MaxRecoverySymbolRequests > 0 {
 		h.symbols = make(chan struct{}, opts.MaxRecoverySymbolRequests)
 	}
-	h.mux.HandleFunc("GET "+api.RouteAPIDocs, h.apiDocs)
-	h.mux.HandleFunc("GET "+api.RouteMetadata, h.getMetadata)
-	h.mux.HandleFunc("PUT "+api.RouteMetadata, h.putMetadata)
-	h.mux.HandleFunc("GET "+api.RouteMetadataStatus, blobJSON(h, h.svc.MetadataStatus))
-	h.mux.HandleFunc("GET "+api.RouteSliver, h.getSliver)
-	h.mux.HandleFunc("PUT "+api.RouteSliver, h.putSliver)
-	h.mux.HandleFunc("GET "+api.RouteSliverStatus, h.sliverStatus)
-	h.mux.HandleFunc("GET "+api.RoutePermanentConfirm, h.permanentConfirmation)
-	h.mux.HandleFunc("GET "+api.RouteDeletableConfirm, h.deletableConfirmation)
-	h.mux.HandleFunc("GET "+api.RouteRecoverySymbols, h.recoverySymbols)
-	h.mux.HandleFunc("GET "+api.RouteDecodingSymbols, h.decodingSymbols)
-	h.mux.HandleFunc("POST "+api.RouteInconsistency, h.inconsistencyProof)
-	h.mux.HandleFunc("GET "+api.RouteBlobStatus, blobJSON(h, h.svc.BlobStatus))
-	h.mux.HandleFunc("GET "+api.RouteHealth, h.health)
-	h.mux.HandleFunc("POST "+api.RouteSyncShard, h.syncShard)
+	h.mux.HandleFunc("GET "+api.RouteAPIDocs, h.handle(h.apiDocs))
+	h.mux.HandleFunc("GET "+api.RouteMetadata, h.handle(h.getMetadata))
+	h.mux.HandleFunc("PUT "+api.RouteMetadata, h.handle(h.putMetadata))
+	h.mux.HandleFunc("GET "+api.RouteMetadataStatus, h.handle(blobJSON(h.svc.MetadataStatus)))
+	h.mux.HandleFunc("GET "+api.RouteSliver, h.handle(h.getSliver))
+	h.mux.HandleFunc("PUT "+api.RouteSliver, h.handle(h.putSliver))
+	h.mux.HandleFunc("GET "+api.RouteSliverStatus, h.handle(h.sliverStatus))
+	h.mux.HandleFunc("GET "+api.RoutePermanentConfirm, h.handle(h.permanentConfirmation))
+	h.mux.HandleFunc("GET "+api.RouteDeletableConfirm, h.handle(h.deletableConfirmation))
+	h.mux.HandleFunc("GET "+api.RouteRecoverySymbols, h.handle(h.recoverySymbols))
+	h.mux.HandleFunc("GET "+api.RouteDecodingSymbols, h.handle(h.decodingSymbols))
+	h.mux.HandleFunc("POST "+api.RouteInconsistency, h.handle(h.inconsistencyProof))
+	h.mux.HandleFunc("GET "+api.RouteBlobStatus, h.handle(blobJSON(h.svc.BlobStatus)))
+	h.mux.HandleFunc("GET "+api.RouteHealth, h.handle(h.health))
+	h.mux.HandleFunc("POST "+api.RouteSyncShard, h.handle(h.syncShard))
 	return h
 }
 
@@ -284,289 +284,274 @@ func DecodeInconsistencyProof(body []byte, axis encoding.Axis) (*encoding.Incons
 
 // ---- handlers ------------------------------------------------------------
 
-func (h *Handler) getMetadata(w http.ResponseWriter, r *http.Request) {
+// handlerFunc is a handler that reports a failure as an error, which handle sends.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts fn to net/http: an error it returns goes to the client through fail.
+func (h *Handler) handle(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	}
+}
+
+func (h *Handler) getMetadata(w http.ResponseWriter, r *http.Request) error {
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	m, err := h.svc.Metadata(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeBCS(w, &m)
+	return nil
 }
 
-func (h *Handler) putMetadata(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) putMetadata(w http.ResponseWriter, r *http.Request) error {
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pending, err := api.ParseUploadQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := readBody(w, r, MetadataBodyLimit(h.svc.Params()))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	m, err := DecodeMetadata(body)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	out, err := h.svc.StoreMetadata(r.Context(), id, m, pending)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	msg := map[api.StoreOutcome]string{
 		api.Stored: "metadata successfully stored", api.Buffered: "metadata buffered pending registration",
 		api.AlreadyStored: "metadata already stored",
 	}[out]
 	writeSuccess(w, int(out), msg)
+	return nil
 }
 
 // blobJSON serves, as a JSON success, what get answers for the path's blob ID.
-func blobJSON[T any](h *Handler, get func(context.Context, encoding.BlobID) (T, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func blobJSON[T any](get func(context.Context, encoding.BlobID) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := blobID(r)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		v, err := get(r.Context(), id)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		writeSuccess(w, http.StatusOK, v)
+		return nil
 	}
 }
 
-func (h *Handler) getSliver(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) getSliver(w http.ResponseWriter, r *http.Request) error {
 	id, pair, axis, err := sliverParams(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	s, err := h.svc.Sliver(r.Context(), id, pair, axis)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeBCS(w, s)
+	return nil
 }
 
-func (h *Handler) putSliver(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) putSliver(w http.ResponseWriter, r *http.Request) error {
 	id, pair, axis, err := sliverParams(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pending, err := api.ParseUploadQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := readBody(w, r, SliverBodyLimit(h.svc.Params()))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	s, err := DecodeSliver(body, axis)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	out, err := h.svc.StoreSliver(r.Context(), id, pair, s, pending)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	msg := map[api.StoreOutcome]string{
 		api.Stored: "sliver stored successfully", api.Buffered: "sliver buffered pending registration",
 		api.AlreadyStored: "sliver already stored",
 	}[out]
 	writeSuccess(w, int(out), msg)
+	return nil
 }
 
-func (h *Handler) sliverStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) sliverStatus(w http.ResponseWriter, r *http.Request) error {
 	id, pair, axis, err := sliverParams(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st, err := h.svc.SliverStatus(r.Context(), id, pair, axis)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeSuccess(w, http.StatusOK, st)
+	return nil
 }
 
-func (h *Handler) permanentConfirmation(w http.ResponseWriter, r *http.Request) {
-	h.confirmation(w, r, false)
+func (h *Handler) permanentConfirmation(w http.ResponseWriter, r *http.Request) error {
+	return h.confirmation(w, r, false)
 }
 
-func (h *Handler) deletableConfirmation(w http.ResponseWriter, r *http.Request) {
-	h.confirmation(w, r, true)
+func (h *Handler) deletableConfirmation(w http.ResponseWriter, r *http.Request) error {
+	return h.confirmation(w, r, true)
 }
 
-func (h *Handler) confirmation(w http.ResponseWriter, r *http.Request, deletable bool) {
+func (h *Handler) confirmation(w http.ResponseWriter, r *http.Request, deletable bool) error {
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var object *walrus.ID
 	if deletable {
 		oid, err := api.ParseObjectID(r.PathValue("object_id"))
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		object = &oid
 	}
 	wait, err := api.ParseConfirmationQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	sm, err := h.svc.Confirmation(r.Context(), id, object, wait)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeSuccess(w, http.StatusOK, api.Confirmation{Signed: sm})
+	return nil
 }
 
-func (h *Handler) recoverySymbols(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) recoverySymbols(w http.ResponseWriter, r *http.Request) error {
 	if h.symbols != nil {
 		select {
 		case h.symbols <- struct{}{}:
 			defer func() { <-h.symbols }()
 		default:
-			writeError(w, api.Unavailable("the service is currently unavailable"))
-			return
+			return api.Unavailable("the service is currently unavailable")
 		}
 	}
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, err := api.ParseRecoverySymbolsQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	syms, err := h.svc.RecoverySymbols(r.Context(), id, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	list := encoding.RecoverySymbolList(syms)
 	writeBCS(w, &list)
+	return nil
 }
 
-func (h *Handler) decodingSymbols(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) decodingSymbols(w http.ResponseWriter, r *http.Request) error {
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	q, err := api.ParseDecodingSymbolsQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	m, err := h.svc.DecodingSymbols(r.Context(), id, q)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeBCS(w, &m)
+	return nil
 }
 
-func (h *Handler) inconsistencyProof(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) inconsistencyProof(w http.ResponseWriter, r *http.Request) error {
 	id, err := blobID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	axis, err := api.ParseAxis("sliver_type", r.PathValue("sliver_type"))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := readBody(w, r, InconsistencyProofBodyLimit(h.svc.Params()))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := DecodeInconsistencyProof(body, axis)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	sm, err := h.svc.InconsistencyProof(r.Context(), id, p)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeSuccess(w, http.StatusOK, sm)
+	return nil
 }
 
-func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) error {
 	detailed, err := api.ParseHealthQuery(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	info, err := h.svc.Health(r.Context(), detailed)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeSuccess(w, http.StatusOK, info)
+	return nil
 }
 
 // syncShard is the shard-migration endpoint of the epoch change: the header names the
 // requester's key, the body is its signed request (routes.rs sync_shard: the
 // Authorization extractor, then the Bcs one).
-func (h *Handler) syncShard(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) syncShard(w http.ResponseWriter, r *http.Request) error {
 	requester, err := api.ParseAuthorization(r.Header)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := readBody(w, r, SyncShardBodyLimit)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	req, err := DecodeSyncShardRequest(body)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	resp, err := h.svc.SyncShard(r.Context(), requester, req)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	writeBCS(w, &resp)
+	return nil
 }
 
-func (h *Handler) apiDocs(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiDocs(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(openAPI)
+	return nil
 }
 
 // ---- server --------------------------------------------------------------
