@@ -157,28 +157,12 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 // the expanded matrix (row-major).
 func (p Params) metadataFromLeaves(leaves []merkle.Digest, length uint64) VerifiedMetadata {
 	n := p.NShards
-	rowTrees := make([][]merkle.Digest, n)
-	for r := range rowTrees {
-		rowTrees[r] = leaves[r*n : (r+1)*n]
-	}
+	// Row r's tree has leaves r*n.., column c's has leaves c, c+n, ...: both read in
+	// place (the column trees' level 0 walks rows of the matrix four columns at a time).
 	rowRoots := make([]merkle.Digest, n)
-	merkle.Roots(rowRoots, rowTrees)
-
+	merkle.RootsStrided(rowRoots, leaves, n, n, 1)
 	colRoots := make([]merkle.Digest, n)
-	const group = 64
-	colLeaves := make([]merkle.Digest, group*n)
-	colTrees := make([][]merkle.Digest, group)
-	for a := 0; a < n; a += group {
-		b := min(a+group, n)
-		for c := a; c < b; c++ {
-			t := colLeaves[(c-a)*n : (c-a+1)*n]
-			for r := 0; r < n; r++ {
-				t[r] = leaves[r*n+c]
-			}
-			colTrees[c-a] = t
-		}
-		merkle.Roots(colRoots[a:b], colTrees[:b-a])
-	}
+	merkle.RootsStrided(colRoots, leaves, n, 1, n)
 
 	hashes := make([]SliverPairMetadata, n)
 	for pair := range hashes {
