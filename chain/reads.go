@@ -316,16 +316,10 @@ func (c *Client) ownedObjects(ctx context.Context, owner walrus.Address, typ str
 
 // BlobsOwnedBy lists the Blob objects owned by owner.
 func (c *Client) BlobsOwnedBy(ctx context.Context, owner walrus.Address) ([]BlobObject, error) {
-	var out []BlobObject
-	err := c.ownedWalrus(ctx, owner, "blob", "Blob", func(o *sui.Object) error {
-		b := BlobObject{Owner: o.Owner, Version: o.Version()}
-		if err := c.walrusContents(o, "blob", "Blob", &b.Blob); err != nil {
-			return err
-		}
-		out = append(out, b)
-		return nil
+	return ownedWalrus(ctx, c, owner, "blob", "Blob", func(o *sui.Object) (*BlobObject, bcs.Unmarshaler) {
+		b := &BlobObject{Owner: o.Owner, Version: o.Version()}
+		return b, &b.Blob
 	})
-	return out, err
 }
 
 // BlobAttributes reads a Blob's attributes (its metadata dynamic field); a blob without

@@ -15,6 +15,7 @@ import (
 	"github.com/tuskstore/tusk/chain/keys"
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/internal/bcs"
 )
 
 // Reads of the staking half: StakedWal and StorageNodeCap objects, the epoch state and
@@ -36,16 +37,10 @@ type NodeCapObject struct {
 
 // StakedWalOwnedBy lists the StakedWal objects owned by owner.
 func (c *Client) StakedWalOwnedBy(ctx context.Context, owner walrus.Address) ([]StakedWalObject, error) {
-	var out []StakedWalObject
-	err := c.ownedWalrus(ctx, owner, "staked_wal", "StakedWal", func(o *sui.Object) error {
-		s := StakedWalObject{Owner: o.Owner, Version: o.Version()}
-		if err := c.walrusContents(o, "staked_wal", "StakedWal", &s.StakedWal); err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
+	return ownedWalrus(ctx, c, owner, "staked_wal", "StakedWal", func(o *sui.Object) (*StakedWalObject, bcs.Unmarshaler) {
+		s := &StakedWalObject{Owner: o.Owner, Version: o.Version()}
+		return s, &s.StakedWal
 	})
-	return out, err
 }
 
 // StakedWal reads one StakedWal.
@@ -63,16 +58,10 @@ func (c *Client) StakedWal(ctx context.Context, id walrus.ID) (*StakedWalObject,
 
 // NodeCapsOwnedBy lists the StorageNodeCap objects owned by owner (an operator's nodes).
 func (c *Client) NodeCapsOwnedBy(ctx context.Context, owner walrus.Address) ([]NodeCapObject, error) {
-	var out []NodeCapObject
-	err := c.ownedWalrus(ctx, owner, "storage_node", "StorageNodeCap", func(o *sui.Object) error {
-		k := NodeCapObject{Owner: o.Owner, Version: o.Version()}
-		if err := c.walrusContents(o, "storage_node", "StorageNodeCap", &k.StorageNodeCap); err != nil {
-			return err
-		}
-		out = append(out, k)
-		return nil
+	return ownedWalrus(ctx, c, owner, "storage_node", "StorageNodeCap", func(o *sui.Object) (*NodeCapObject, bcs.Unmarshaler) {
+		k := &NodeCapObject{Owner: o.Owner, Version: o.Version()}
+		return k, &k.StorageNodeCap
 	})
-	return out, err
 }
 
 // NodeCap reads one StorageNodeCap.
@@ -88,22 +77,27 @@ func (c *Client) NodeCap(ctx context.Context, id walrus.ID) (*NodeCapObject, err
 	return k, nil
 }
 
-func (c *Client) ownedWalrus(ctx context.Context, owner walrus.Address, module, name string, each func(*sui.Object) error) error {
+// ownedWalrus lists the Walrus objects of type module::name owned by owner: for each,
+// item makes the value to return and names where in it the object's contents go.
+func ownedWalrus[T any](ctx context.Context, c *Client, owner walrus.Address, module, name string, item func(*sui.Object) (*T, bcs.Unmarshaler)) ([]T, error) {
 	typ := sui.StructTag{Address: c.deploy.OriginalPackage, Module: module, Name: name}
 	objs, err := c.ownedObjects(ctx, owner, typ.String(), "bcs")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	out := make([]T, 0, len(objs))
 	for _, m := range objs {
 		o, err := sui.DecodeObject(m.GetBcs().GetValue())
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
+			return nil, fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
 		}
-		if err := each(o); err != nil {
-			return fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
+		v, contents := item(o)
+		if err := c.walrusContents(o, module, name, contents); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
 		}
+		out = append(out, *v)
 	}
-	return nil
+	return out, nil
 }
 
 // EpochState is where the epoch is in its timeline (staking_inner.move EpochState):

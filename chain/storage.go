@@ -9,6 +9,7 @@ import (
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
+	"github.com/tuskstore/tusk/internal/bcs"
 )
 
 // BytesPerUnit is Walrus's storage unit (1 MiB): prices are per unit of encoded size.
@@ -404,14 +405,8 @@ func (c *Client) TransferObject(ctx context.Context, objectID walrus.ID, to walr
 
 // OwnedStorage lists the Storage resources owned by owner.
 func (c *Client) OwnedStorage(ctx context.Context, owner walrus.Address) ([]walrus.Storage, error) {
-	var out []walrus.Storage
-	err := c.ownedWalrus(ctx, owner, "storage_resource", "Storage", func(o *sui.Object) error {
-		var s walrus.Storage
-		if err := c.walrusContents(o, "storage_resource", "Storage", &s); err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
+	return ownedWalrus(ctx, c, owner, "storage_resource", "Storage", func(*sui.Object) (*walrus.Storage, bcs.Unmarshaler) {
+		s := new(walrus.Storage)
+		return s, s
 	})
-	return out, err
 }

@@ -2,6 +2,7 @@ package encoding
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tuskstore/tusk/encoding/merkle"
 	"github.com/tuskstore/tusk/encoding/rs"
@@ -30,6 +31,31 @@ func NewCodec(nShards int) (*Codec, error) {
 		return nil, fmt.Errorf("encoding: primary code: %w", err)
 	}
 	return &Codec{params: p, rows: rows, cols: cols}, nil
+}
+
+// Codecs caches one Codec per shard count, for callers that meet several committees.
+// It is safe for concurrent use; the zero value is ready.
+type Codecs struct {
+	mu sync.Mutex
+	m  map[int]*Codec
+}
+
+// Get returns the codec for nShards shards, made on first use.
+func (c *Codecs) Get(nShards int) (*Codec, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if codec, ok := c.m[nShards]; ok {
+		return codec, nil
+	}
+	codec, err := NewCodec(nShards)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[int]*Codec{}
+	}
+	c.m[nShards] = codec
+	return codec, nil
 }
 
 // Params returns the codec's parameters.
@@ -111,29 +137,11 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	rowBytes := k2 * s
+	n, k1 := p.NShards, p.PrimarySymbols()
 
 	// Primary slivers: rows 0..k1-1 are the blob, zero-padded; rows k1..n-1 come from
 	// the column pass.
-	primary := make([][]byte, n)
-	fullRows := min(len(blob)/rowBytes, k1)
-	ws.rows = grow(ws.rows, (n-fullRows)*rowBytes)
-	fresh := ws.rows
-	for r := 0; r < n; r++ {
-		if r < fullRows {
-			primary[r] = blob[r*rowBytes : (r+1)*rowBytes : (r+1)*rowBytes]
-			continue
-		}
-		primary[r], fresh = fresh[:rowBytes:rowBytes], fresh[rowBytes:]
-		if r < k1 {
-			copied := 0
-			if r*rowBytes < len(blob) {
-				copied = copy(primary[r], blob[r*rowBytes:])
-			}
-			clear(primary[r][copied:])
-		}
-	}
+	primary := p.primarySlivers(&ws.rows, blob, s)
 
 	// Secondary slivers: columns 0..k2-1 of the message (written by the row pass as it
 	// reads the rows) and k2..n-1, the rows' extension by the secondary code.
@@ -151,6 +159,33 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 
 	meta := p.metadataFromLeaves(ws.leaves, uint64(len(blob)))
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
+}
+
+// primarySlivers returns the n primary slivers of blob with symbols of s bytes: the
+// full message rows alias blob, the rest (the last, zero-padded message row and the
+// rows k1..n-1, left for the column pass to fill) are cut from *rows, grown as needed.
+func (p Params) primarySlivers(rows *[]byte, blob []byte, s int) [][]byte {
+	n, k1 := p.NShards, p.PrimarySymbols()
+	rowBytes := p.SecondarySymbols() * s
+	primary := make([][]byte, n)
+	fullRows := min(len(blob)/rowBytes, k1)
+	*rows = grow(*rows, (n-fullRows)*rowBytes)
+	fresh := *rows
+	for r := 0; r < n; r++ {
+		if r < fullRows {
+			primary[r] = blob[r*rowBytes : (r+1)*rowBytes : (r+1)*rowBytes]
+			continue
+		}
+		primary[r], fresh = fresh[:rowBytes:rowBytes], fresh[rowBytes:]
+		if r < k1 {
+			copied := 0
+			if r*rowBytes < len(blob) {
+				copied = copy(primary[r], blob[r*rowBytes:])
+			}
+			clear(primary[r][copied:])
+		}
+	}
+	return primary
 }
 
 // metadataFromLeaves computes the pair hashes, root and blob ID from the leaf hashes of

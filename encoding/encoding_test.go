@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/tuskstore/tusk/encoding/merkle"
@@ -421,5 +422,39 @@ func TestWorkspaceReuse(t *testing.T) {
 				t.Fatalf("size %d: sliver pair %d differs", size, i)
 			}
 		}
+	}
+}
+
+// TestCodecsCache: one codec per shard count, shared by concurrent callers; a shard
+// count out of range is an error and nothing is cached for it.
+func TestCodecsCache(t *testing.T) {
+	var cache Codecs
+	got := make([]*Codec, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := cache.Get(10 + i%2*90)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = c
+		}()
+	}
+	wg.Wait()
+	for i, c := range got {
+		if c == nil || c != got[i%2] {
+			t.Fatalf("caller %d got codec %p, want the one of caller %d (%p)", i, c, i%2, got[i%2])
+		}
+		if want := 10 + i%2*90; c.Params().NShards != want {
+			t.Fatalf("caller %d: codec for %d shards, want %d", i, c.Params().NShards, want)
+		}
+	}
+	if _, err := cache.Get(3); err == nil {
+		t.Fatal("Get(3): no error for 3 shards")
+	}
+	if len(cache.m) != 2 {
+		t.Fatalf("cache holds %d codecs, want 2", len(cache.m))
 	}
 }

@@ -29,28 +29,10 @@ func (e *Codec) encodeReference(ws *referenceWorkspace, blob []byte) (*EncodedBl
 		return nil, err
 	}
 	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	rowBytes := k2 * s
 
 	// Primary slivers: rows 0..k1-1 are the blob, zero-padded; rows k1..n-1 come from
 	// the column pass.
-	primary := make([][]byte, n)
-	fullRows := min(len(blob)/rowBytes, k1)
-	ws.rows = grow(ws.rows, (n-fullRows)*rowBytes)
-	fresh := ws.rows
-	for r := 0; r < n; r++ {
-		if r < fullRows {
-			primary[r] = blob[r*rowBytes : (r+1)*rowBytes : (r+1)*rowBytes]
-			continue
-		}
-		primary[r], fresh = fresh[:rowBytes:rowBytes], fresh[rowBytes:]
-		if r < k1 {
-			copied := 0
-			if r*rowBytes < len(blob) {
-				copied = copy(primary[r], blob[r*rowBytes:])
-			}
-			clear(primary[r][copied:])
-		}
-	}
+	primary := p.primarySlivers(&ws.rows, blob, s)
 
 	// Secondary slivers 0..k2-1 are the columns of the message matrix; k2..n-1 their
 	// extension by the secondary code, row by row.

@@ -93,9 +93,7 @@ type Reader struct {
 	cfg        Config
 	log        *zap.Logger
 	metrics    *metrics.Metrics
-
-	mu     sync.Mutex
-	codecs map[int]*encoding.Codec
+	codecs     encoding.Codecs
 }
 
 // NewReader returns a Reader.
@@ -103,21 +101,7 @@ func NewReader(c Committees, cfg Config, log *zap.Logger, m *metrics.Metrics) *R
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Reader{committees: c, cfg: cfg, log: log.Named("read"), metrics: m, codecs: map[int]*encoding.Codec{}}
-}
-
-func (r *Reader) codec(n int) (*encoding.Codec, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c, ok := r.codecs[n]; ok {
-		return c, nil
-	}
-	c, err := encoding.NewCodec(n)
-	if err != nil {
-		return nil, err
-	}
-	r.codecs[n] = c
-	return c, nil
+	return &Reader{committees: c, cfg: cfg, log: log.Named("read"), metrics: m}
 }
 
 // committee picks the committee serving reads of id: the current one, or during an epoch
@@ -308,7 +292,7 @@ func (r *Reader) decode(ctx context.Context, com *nodes.Committee, vm encoding.V
 	if err != nil {
 		return nil, err
 	}
-	codec, err := r.codec(n)
+	codec, err := r.codecs.Get(n)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +311,7 @@ func (r *Reader) decode(ctx context.Context, com *nodes.Committee, vm encoding.V
 // slivers fetches verified primary slivers of the pairs in order (trying them in that
 // order, at most MaxConcurrentRequests at a time) until want of them are in hand.
 func (r *Reader) slivers(ctx context.Context, com *nodes.Committee, vm encoding.VerifiedMetadata, order []int, want int) ([]encoding.Sliver, error) {
-	codec, err := r.codec(com.NShards())
+	codec, err := r.codecs.Get(com.NShards())
 	if err != nil {
 		return nil, err
 	}

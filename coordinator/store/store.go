@@ -180,9 +180,7 @@ type Writer struct {
 	cfg        Config
 	log        *zap.Logger
 	metrics    *metrics.Metrics
-
-	mu     sync.Mutex
-	codecs map[int]*encoding.Codec
+	codecs     encoding.Codecs
 }
 
 // NewWriter returns a Writer.
@@ -190,22 +188,7 @@ func NewWriter(c Chain, com Committees, cfg Config, log *zap.Logger, m *metrics.
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Writer{chain: c, committees: com, cfg: cfg, log: log.Named("store"), metrics: m, codecs: map[int]*encoding.Codec{}}
-}
-
-// Codec returns the (cached) codec for n shards.
-func (w *Writer) Codec(n int) (*encoding.Codec, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if c, ok := w.codecs[n]; ok {
-		return c, nil
-	}
-	c, err := encoding.NewCodec(n)
-	if err != nil {
-		return nil, err
-	}
-	w.codecs[n] = c
-	return c, nil
+	return &Writer{chain: c, committees: com, cfg: cfg, log: log.Named("store"), metrics: m}
 }
 
 // epochsAhead resolves Epochs/EndEpoch against the current epoch.
@@ -286,7 +269,7 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 
 	// Encode.
 	rep.phase(PhaseEncode, 0)
-	codec, err := w.Codec(com.NShards())
+	codec, err := w.codecs.Get(com.NShards())
 	if err != nil {
 		return nil, err
 	}

@@ -201,23 +201,7 @@ func (s *Store) BlobInfo(id encoding.BlobID) (*blobinfo.Info, error) {
 // ForEachBlobInfo calls fn for every blob record, in blob ID order, over a snapshot
 // of the database; fn returning an error stops the walk with that error.
 func (s *Store) ForEachBlobInfo(fn func(id encoding.BlobID, in *blobinfo.Info) error) error {
-	it, err := s.db.NewIter(prefixOptions([]byte{prefixBlobInfo}))
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		var id encoding.BlobID
-		copy(id[:], it.Key()[1:])
-		in, err := blobinfo.Unmarshal(it.Value())
-		if err != nil {
-			return fmt.Errorf("%w: blob info of %s: %v", ErrCorrupt, id, err)
-		}
-		if err := fn(id, in); err != nil {
-			return err
-		}
-	}
-	return it.Error()
+	return s.ForEachBlobInfoAfter(BlobCursor{}, fn)
 }
 
 // Metadata returns a blob's stored metadata, or nil if there is none.
