@@ -2,6 +2,8 @@ package node
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tuskstore/tusk/internal/collectors"
 )
 
 // shardMetrics are the metrics of epoch change and shard migration.
@@ -17,24 +19,23 @@ type shardMetrics struct {
 }
 
 func newShardMetrics(reg prometheus.Registerer) *shardMetrics {
-	f := func(c prometheus.Collector) prometheus.Collector { reg.MustRegister(c); return c }
-	const ns, sub = "tusk", "node"
+	c := collectors.New(reg, "node")
 	return &shardMetrics{
-		shards: f(prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
-			Name: "shards", Help: "Shards held, by state (ready, syncing, recovering, read-only)."}, []string{"state"})).(*prometheus.GaugeVec),
-		requests: f(prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "sync_shard_requests_total", Help: "sync_shard requests made to previous shard owners, by result (ok, failed)."}, []string{"result"})).(*prometheus.CounterVec),
-		sliversTransferred: f(prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "shard_slivers_transferred_total", Help: "Slivers of gained shards received from their previous owner, verified and stored, by axis."}, []string{"axis"})).(*prometheus.CounterVec),
-		sliversRejected: f(prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "shard_slivers_rejected_total", Help: "Slivers from previous shard owners that did not verify."})).(prometheus.Counter),
-		blobsToRecover: f(prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "shard_blobs_queued_for_recovery_total", Help: "Blobs of gained shards queued for blob sync (not transferred by the previous owner)."})).(prometheus.Counter),
-		requestsServed: f(prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "sync_shard_requests_served_total", Help: "sync_shard requests answered, by result (ok or the error reason)."}, []string{"result"})).(*prometheus.CounterVec),
-		sliversServed: f(prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
-			Name: "sync_shard_slivers_served_total", Help: "Slivers sent in answer to sync_shard requests, by axis."}, []string{"axis"})).(*prometheus.CounterVec),
-		epochSyncDoneEpoch: f(prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
-			Name: "epoch_sync_done_epoch", Help: "The last epoch for which epoch_sync_done was submitted."})).(prometheus.Gauge),
+		shards: c.GaugeVec("shards",
+			"Shards held, by state (ready, syncing, recovering, read-only).", "state"),
+		requests: c.CounterVec("sync_shard_requests_total",
+			"sync_shard requests made to previous shard owners, by result (ok, failed).", "result"),
+		sliversTransferred: c.CounterVec("shard_slivers_transferred_total",
+			"Slivers of gained shards received from their previous owner, verified and stored, by axis.", "axis"),
+		sliversRejected: c.Counter("shard_slivers_rejected_total",
+			"Slivers from previous shard owners that did not verify."),
+		blobsToRecover: c.Counter("shard_blobs_queued_for_recovery_total",
+			"Blobs of gained shards queued for blob sync (not transferred by the previous owner)."),
+		requestsServed: c.CounterVec("sync_shard_requests_served_total",
+			"sync_shard requests answered, by result (ok or the error reason).", "result"),
+		sliversServed: c.CounterVec("sync_shard_slivers_served_total",
+			"Slivers sent in answer to sync_shard requests, by axis.", "axis"),
+		epochSyncDoneEpoch: c.Gauge("epoch_sync_done_epoch",
+			"The last epoch for which epoch_sync_done was submitted."),
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/coordinator"
 	"github.com/tuskstore/tusk/coordinator/read"
 	"github.com/tuskstore/tusk/coordinator/store"
 	"github.com/tuskstore/tusk/encoding"
@@ -90,6 +91,26 @@ func (s *storeFlags) options(cmd *cobra.Command, maxEpochs uint32) (store.Option
 	return o, nil
 }
 
+// openForStore opens the client of a command that stores (store, store-quilt), reads
+// the system state and resolves the storage flags against it (--epochs max is the
+// state's limit); it also returns the largest blob the committee can store. The caller
+// closes the client with the returned function.
+func (a *app) openForStore(cmd *cobra.Command, cf *clientFlags, sf *storeFlags) (c *coordinator.Client, opts store.Options, maxBlob uint64, closeFn func(), err error) {
+	ctx := cmd.Context()
+	c, closeFn, err = a.openClient(ctx, cf, false)
+	if err != nil {
+		return nil, opts, 0, nil, err
+	}
+	st, err := c.State(ctx)
+	if err == nil {
+		if opts, err = sf.options(cmd, st.MaxEpochsAhead); err == nil {
+			return c, opts, st.Write.Params.MaxBlobSize(), closeFn, nil
+		}
+	}
+	closeFn()
+	return nil, opts, 0, nil, err
+}
+
 // storedFile is one line of `tusk store --json` (Walrus BlobStoreResultWithPath).
 type storedFile struct {
 	BlobStoreResult *store.Result `json:"blobStoreResult"`
@@ -109,24 +130,16 @@ func newStoreCmd(a *app) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, closeFn, err := a.openClient(ctx, &cf, false)
+			c, opts, maxBlob, closeFn, err := a.openForStore(cmd, &cf, &sf)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			st, err := c.State(ctx)
-			if err != nil {
-				return err
-			}
-			opts, err := sf.options(cmd, st.MaxEpochsAhead)
-			if err != nil {
-				return err
-			}
 			out := cmd.OutOrStdout()
 			var results []storedFile
 			failed := 0
 			for _, path := range args {
-				blob, err := readBlob(path, cmd.InOrStdin(), st.Write.Params.MaxBlobSize())
+				blob, err := readBlob(path, cmd.InOrStdin(), maxBlob)
 				if err != nil {
 					return err
 				}

@@ -20,19 +20,11 @@ func newStoreQuiltCmd(a *app) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, closeFn, err := a.openClient(ctx, &cf, false)
+			c, opts, _, closeFn, err := a.openForStore(cmd, &cf, &sf)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			st, err := c.State(ctx)
-			if err != nil {
-				return err
-			}
-			opts, err := sf.options(cmd, st.MaxEpochsAhead)
-			if err != nil {
-				return err
-			}
 			var patches []quilt.Patch
 			for _, p := range args {
 				data, err := os.ReadFile(p)

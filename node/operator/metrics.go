@@ -2,6 +2,8 @@ package operator
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tuskstore/tusk/internal/collectors"
 )
 
 // metrics are the operator's Prometheus metrics (namespace tusk, subsystem operator).
@@ -20,27 +22,16 @@ type metrics struct {
 // newMetrics makes the metrics and registers them on reg; nil leaves them unregistered
 // (they still count, for tests and for callers without a registry).
 func newMetrics(reg prometheus.Registerer) *metrics {
-	const ns, sub = "tusk", "operator"
-	counter := func(name, help string) prometheus.Counter {
-		return prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
+	c := collectors.New(reg, "operator")
+	return &metrics{
+		syncDone: c.CounterVec("epoch_sync_done_total",
+			"epoch_sync_done calls, by result: attested, already_done, epoch_moved_on, failed.", "result"),
+		commissionCollected:      c.Counter("commission_collected_frost_total", "Commission collected, in FROST."),
+		commissionLastAmount:     c.Gauge("commission_last_collected_frost", "Amount of the last commission collection, in FROST."),
+		commissionLastEpoch:      c.Gauge("commission_last_collected_epoch", "Epoch of the last commission collection."),
+		commissionCollections:    c.Counter("commission_collections_total", "Commission collections made."),
+		commissionSkipped:        c.Counter("commission_skipped_total", "Scheduled collections skipped: the collectable commission was below the minimum."),
+		commissionFailures:       c.Counter("commission_failures_total", "Scheduled collections that failed."),
+		commissionAvailableFROST: c.Gauge("commission_collectable_frost", "Commission collectable at the last look, in FROST."),
 	}
-	gauge := func(name, help string) prometheus.Gauge {
-		return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
-	}
-	m := &metrics{
-		syncDone: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: "epoch_sync_done_total",
-			Help: "epoch_sync_done calls, by result: attested, already_done, epoch_moved_on, failed."}, []string{"result"}),
-		commissionCollected:      counter("commission_collected_frost_total", "Commission collected, in FROST."),
-		commissionLastAmount:     gauge("commission_last_collected_frost", "Amount of the last commission collection, in FROST."),
-		commissionLastEpoch:      gauge("commission_last_collected_epoch", "Epoch of the last commission collection."),
-		commissionCollections:    counter("commission_collections_total", "Commission collections made."),
-		commissionSkipped:        counter("commission_skipped_total", "Scheduled collections skipped: the collectable commission was below the minimum."),
-		commissionFailures:       counter("commission_failures_total", "Scheduled collections that failed."),
-		commissionAvailableFROST: gauge("commission_collectable_frost", "Commission collectable at the last look, in FROST."),
-	}
-	if reg != nil {
-		reg.MustRegister(m.syncDone, m.commissionCollected, m.commissionLastAmount, m.commissionLastEpoch,
-			m.commissionCollections, m.commissionSkipped, m.commissionFailures, m.commissionAvailableFROST)
-	}
-	return m
 }
