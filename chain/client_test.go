@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -269,6 +270,17 @@ func TestReads(t *testing.T) {
 	}
 	if _, err := n.c.Pool(n.ctx, n.d.IDs().System); !errors.Is(err, chain.ErrUnexpectedType) {
 		t.Errorf("System read as a pool: %v", err)
+	}
+	// Typed reads refuse another type's object, and say which type they wanted.
+	system := n.d.IDs().System
+	for name, read := range map[string]func() error{
+		"Blob":           func() error { _, err := n.c.Blob(n.ctx, system); return err },
+		"StakedWal":      func() error { _, err := n.c.StakedWal(n.ctx, system); return err },
+		"StorageNodeCap": func() error { _, err := n.c.NodeCap(n.ctx, system); return err },
+	} {
+		if err := read(); !errors.Is(err, chain.ErrUnexpectedType) || !strings.Contains(err.Error(), "read "+name+" ") {
+			t.Errorf("System read as a %s: %v", name, err)
+		}
 	}
 
 	// Balances.

@@ -281,15 +281,7 @@ type BlobObject struct {
 
 // Blob reads the Blob object with the given object ID.
 func (c *Client) Blob(ctx context.Context, objectID walrus.ID) (*BlobObject, error) {
-	o, err := c.object(ctx, objectID)
-	if err != nil {
-		return nil, fmt.Errorf("read Blob: %w", err)
-	}
-	b := &BlobObject{Owner: o.Owner, Version: o.Version()}
-	if err := c.walrusContents(o, "blob", "Blob", &b.Blob); err != nil {
-		return nil, fmt.Errorf("read Blob %s: %w", objectID, err)
-	}
-	return b, nil
+	return readWalrus(ctx, c, objectID, blobType)
 }
 
 // ownedObjects lists the objects of the given type owned by owner (all pages).
@@ -316,10 +308,7 @@ func (c *Client) ownedObjects(ctx context.Context, owner walrus.Address, typ str
 
 // BlobsOwnedBy lists the Blob objects owned by owner.
 func (c *Client) BlobsOwnedBy(ctx context.Context, owner walrus.Address) ([]BlobObject, error) {
-	return ownedWalrus(ctx, c, owner, "blob", "Blob", func(o *sui.Object) (*BlobObject, bcs.Unmarshaler) {
-		b := &BlobObject{Owner: o.Owner, Version: o.Version()}
-		return b, &b.Blob
-	})
+	return ownedWalrus(ctx, c, owner, blobType)
 }
 
 // BlobAttributes reads a Blob's attributes (its metadata dynamic field); a blob without

@@ -37,50 +37,75 @@ type NodeCapObject struct {
 
 // StakedWalOwnedBy lists the StakedWal objects owned by owner.
 func (c *Client) StakedWalOwnedBy(ctx context.Context, owner walrus.Address) ([]StakedWalObject, error) {
-	return ownedWalrus(ctx, c, owner, "staked_wal", "StakedWal", func(o *sui.Object) (*StakedWalObject, bcs.Unmarshaler) {
-		s := &StakedWalObject{Owner: o.Owner, Version: o.Version()}
-		return s, &s.StakedWal
-	})
+	return ownedWalrus(ctx, c, owner, stakedWalType)
 }
 
 // StakedWal reads one StakedWal.
 func (c *Client) StakedWal(ctx context.Context, id walrus.ID) (*StakedWalObject, error) {
-	o, err := c.object(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("read StakedWal: %w", err)
-	}
-	s := &StakedWalObject{Owner: o.Owner, Version: o.Version()}
-	if err := c.walrusContents(o, "staked_wal", "StakedWal", &s.StakedWal); err != nil {
-		return nil, fmt.Errorf("read StakedWal %s: %w", id, err)
-	}
-	return s, nil
+	return readWalrus(ctx, c, id, stakedWalType)
 }
 
 // NodeCapsOwnedBy lists the StorageNodeCap objects owned by owner (an operator's nodes).
 func (c *Client) NodeCapsOwnedBy(ctx context.Context, owner walrus.Address) ([]NodeCapObject, error) {
-	return ownedWalrus(ctx, c, owner, "storage_node", "StorageNodeCap", func(o *sui.Object) (*NodeCapObject, bcs.Unmarshaler) {
-		k := &NodeCapObject{Owner: o.Owner, Version: o.Version()}
-		return k, &k.StorageNodeCap
-	})
+	return ownedWalrus(ctx, c, owner, nodeCapType)
 }
 
 // NodeCap reads one StorageNodeCap.
 func (c *Client) NodeCap(ctx context.Context, id walrus.ID) (*NodeCapObject, error) {
-	o, err := c.object(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("read StorageNodeCap: %w", err)
-	}
-	k := &NodeCapObject{Owner: o.Owner, Version: o.Version()}
-	if err := c.walrusContents(o, "storage_node", "StorageNodeCap", &k.StorageNodeCap); err != nil {
-		return nil, fmt.Errorf("read StorageNodeCap %s: %w", id, err)
-	}
-	return k, nil
+	return readWalrus(ctx, c, id, nodeCapType)
 }
 
-// ownedWalrus lists the Walrus objects of type module::name owned by owner: for each,
-// item makes the value to return and names where in it the object's contents go.
-func ownedWalrus[T any](ctx context.Context, c *Client, owner walrus.Address, module, name string, item func(*sui.Object) (*T, bcs.Unmarshaler)) ([]T, error) {
-	typ := sui.StructTag{Address: c.deploy.OriginalPackage, Module: module, Name: name}
+// walrusType is how objects of the Walrus type module::name are read into T: item makes
+// the value for an object and names where in it the object's contents go.
+type walrusType[T any] struct {
+	module, name string
+	item         func(*sui.Object) (*T, bcs.Unmarshaler)
+}
+
+var (
+	blobType = walrusType[BlobObject]{"blob", "Blob", func(o *sui.Object) (*BlobObject, bcs.Unmarshaler) {
+		b := &BlobObject{Owner: o.Owner, Version: o.Version()}
+		return b, &b.Blob
+	}}
+	stakedWalType = walrusType[StakedWalObject]{"staked_wal", "StakedWal", func(o *sui.Object) (*StakedWalObject, bcs.Unmarshaler) {
+		s := &StakedWalObject{Owner: o.Owner, Version: o.Version()}
+		return s, &s.StakedWal
+	}}
+	nodeCapType = walrusType[NodeCapObject]{"storage_node", "StorageNodeCap", func(o *sui.Object) (*NodeCapObject, bcs.Unmarshaler) {
+		k := &NodeCapObject{Owner: o.Owner, Version: o.Version()}
+		return k, &k.StorageNodeCap
+	}}
+	storageType = walrusType[walrus.Storage]{"storage_resource", "Storage", func(*sui.Object) (*walrus.Storage, bcs.Unmarshaler) {
+		s := new(walrus.Storage)
+		return s, s
+	}}
+)
+
+// decode decodes o, which must be of the type.
+func (t walrusType[T]) decode(c *Client, o *sui.Object) (*T, error) {
+	v, contents := t.item(o)
+	if err := c.walrusContents(o, t.module, t.name, contents); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// readWalrus reads the object id, which must be of type t.
+func readWalrus[T any](ctx context.Context, c *Client, id walrus.ID, t walrusType[T]) (*T, error) {
+	o, err := c.object(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", t.name, err)
+	}
+	v, err := t.decode(c, o)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", t.name, id, err)
+	}
+	return v, nil
+}
+
+// ownedWalrus lists the objects of type t owned by owner.
+func ownedWalrus[T any](ctx context.Context, c *Client, owner walrus.Address, t walrusType[T]) ([]T, error) {
+	typ := sui.StructTag{Address: c.deploy.OriginalPackage, Module: t.module, Name: t.name}
 	objs, err := c.ownedObjects(ctx, owner, typ.String(), "bcs")
 	if err != nil {
 		return nil, err
@@ -88,14 +113,14 @@ func ownedWalrus[T any](ctx context.Context, c *Client, owner walrus.Address, mo
 	out := make([]T, 0, len(objs))
 	for _, m := range objs {
 		o, err := sui.DecodeObject(m.GetBcs().GetValue())
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
+		if err == nil {
+			var v *T
+			if v, err = t.decode(c, o); err == nil {
+				out = append(out, *v)
+				continue
+			}
 		}
-		v, contents := item(o)
-		if err := c.walrusContents(o, module, name, contents); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", name, m.GetObjectId(), err)
-		}
-		out = append(out, *v)
+		return nil, fmt.Errorf("%s %s: %w", t.name, m.GetObjectId(), err)
 	}
 	return out, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/encoding"
-	"github.com/tuskstore/tusk/internal/bcs"
 )
 
 // BytesPerUnit is Walrus's storage unit (1 MiB): prices are per unit of encoded size.
@@ -405,8 +404,5 @@ func (c *Client) TransferObject(ctx context.Context, objectID walrus.ID, to walr
 
 // OwnedStorage lists the Storage resources owned by owner.
 func (c *Client) OwnedStorage(ctx context.Context, owner walrus.Address) ([]walrus.Storage, error) {
-	return ownedWalrus(ctx, c, owner, "storage_resource", "Storage", func(*sui.Object) (*walrus.Storage, bcs.Unmarshaler) {
-		s := new(walrus.Storage)
-		return s, s
-	})
+	return ownedWalrus(ctx, c, owner, storageType)
 }
