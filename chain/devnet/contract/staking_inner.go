@@ -231,17 +231,23 @@ func TryJoinActiveSet(s *StakingState, cap *walrus.StorageNodeCap) error {
 	return s.updateActiveSet(pool)
 }
 
+// capPool is the pool of the node whose cap the sender holds, once the package version
+// is checked: how every staking::set_* function starts.
+func (s *StakingState) capPool(cap *walrus.StorageNodeCap) (*Pool, error) {
+	if err := s.CheckVersion(); err != nil {
+		return nil, err
+	}
+	return s.Pools.Pool(cap.NodeID, true)
+}
+
 // SetNextCommission is staking::set_next_commission: the rate (basis points) applies from
 // E+2 (ErrIncorrectCommissionRate above 10000).
 func SetNextCommission(s *StakingState, cap *walrus.StorageNodeCap, rate uint16) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	wctx := s.newWalrusContext()
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
+	wctx := s.newWalrusContext()
 	return pool.setNextCommission(rate, wctx)
 }
 
@@ -308,10 +314,7 @@ const (
 // UpdatePrices (called in the same transaction, and at every epoch change), capacity at
 // voting_end.
 func SetVote(s *StakingState, cap *walrus.StorageNodeCap, vote Vote, value uint64) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
@@ -418,14 +421,11 @@ func UpdatePrices(ctx *TxContext, s *StakingState, sys *SystemState) error {
 // epoch it is selected for, with its proof of possession for the current epoch and the
 // sender (ErrInvalidKeyLength, ErrInvalidProofOfPossession).
 func SetNextPublicKey(ctx *TxContext, s *StakingState, cap *walrus.StorageNodeCap, publicKey, pop []byte) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	wctx := s.newWalrusContext()
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
+	wctx := s.newWalrusContext()
 	upk, err := checkProofOfPossession("set_next_public_key", wctx.epoch, ctx.Sender, publicKey, pop)
 	if err != nil {
 		return err
@@ -436,10 +436,7 @@ func SetNextPublicKey(ctx *TxContext, s *StakingState, cap *walrus.StorageNodeCa
 
 // SetName is staking::set_name (ErrInvalidNameLength).
 func SetName(s *StakingState, cap *walrus.StorageNodeCap, name string) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
@@ -452,10 +449,7 @@ func SetName(s *StakingState, cap *walrus.StorageNodeCap, name string) error {
 
 // SetNetworkAddress is staking::set_network_address (ErrInvalidNetworkAddressLength).
 func SetNetworkAddress(s *StakingState, cap *walrus.StorageNodeCap, address string) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
@@ -468,10 +462,7 @@ func SetNetworkAddress(s *StakingState, cap *walrus.StorageNodeCap, address stri
 
 // SetNetworkPublicKey is staking::set_network_public_key (ErrInvalidNetworkPublicKey).
 func SetNetworkPublicKey(s *StakingState, cap *walrus.StorageNodeCap, key []byte) error {
-	if err := s.CheckVersion(); err != nil {
-		return err
-	}
-	pool, err := s.Pools.Pool(cap.NodeID, true)
+	pool, err := s.capPool(cap)
 	if err != nil {
 		return err
 	}
