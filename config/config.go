@@ -365,3 +365,16 @@ func join(path, name string) string {
 	}
 	return path + "." + name
 }
+
+// Number is a numeric setting, durations included.
+type Number interface {
+	~int | ~int32 | ~int64 | ~uint | ~uint32 | ~uint64 | ~float64
+}
+
+// SetDefault sets *v to def if it is zero or negative: how a constructor fills in the
+// settings its caller left unset.
+func SetDefault[T Number](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}

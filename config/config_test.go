@@ -452,3 +452,18 @@ func TestUnexportedEmbeddedLeafIsSkipped(t *testing.T) {
 		t.Fatalf("got %+v, want myInt untouched and Exported 2", c)
 	}
 }
+
+func TestSetDefaultFillsOnlyUnsetNumbers(t *testing.T) {
+	type settings struct {
+		Limit   int
+		Timeout time.Duration
+		Ratio   float64
+	}
+	s := settings{Limit: -3, Timeout: 0, Ratio: 0.5}
+	SetDefault(&s.Limit, 100)
+	SetDefault(&s.Timeout, 5*time.Second)
+	SetDefault(&s.Ratio, 0.9)
+	if want := (settings{Limit: 100, Timeout: 5 * time.Second, Ratio: 0.5}); s != want {
+		t.Fatalf("got %+v, want %+v", s, want)
+	}
+}

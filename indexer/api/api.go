@@ -31,6 +31,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tuskstore/tusk/chain/walrus"
+	"github.com/tuskstore/tusk/config"
 	"github.com/tuskstore/tusk/indexer/cursor"
 	"github.com/tuskstore/tusk/indexer/store"
 )
@@ -65,18 +66,10 @@ type API struct {
 // New returns the API over r; tip may be nil.
 func New(r *store.Reader, cfg Config, tip ChainTip, log *zap.Logger) *API {
 	d := DefaultConfig()
-	if cfg.MaxLimit <= 0 {
-		cfg.MaxLimit = d.MaxLimit
-	}
-	if cfg.DefaultLimit <= 0 {
-		cfg.DefaultLimit = d.DefaultLimit
-	}
-	if cfg.QueryTimeout <= 0 {
-		cfg.QueryTimeout = d.QueryTimeout
-	}
-	if cfg.ObjectEvents <= 0 {
-		cfg.ObjectEvents = d.ObjectEvents
-	}
+	config.SetDefault(&cfg.MaxLimit, d.MaxLimit)
+	config.SetDefault(&cfg.DefaultLimit, d.DefaultLimit)
+	config.SetDefault(&cfg.QueryTimeout, d.QueryTimeout)
+	config.SetDefault(&cfg.ObjectEvents, d.ObjectEvents)
 	a := &API{r: r, cfg: cfg, tip: tip, log: log.Named("api"), mux: http.NewServeMux()}
 	a.route("GET /v1/summary", a.summary)
 	a.route("GET /v1/blobs/{blob_id}", a.blob)

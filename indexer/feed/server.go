@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/tuskstore/tusk/config"
 )
 
 // Source gives the server the stored events.
@@ -74,18 +76,10 @@ type Server struct {
 // NewServer returns a feed server over src; notify (may be nil) wakes connections up.
 func NewServer(src Source, notify *Broadcaster, cfg ServerConfig, log *zap.Logger) *Server {
 	d := DefaultServerConfig()
-	if cfg.PageSize <= 0 {
-		cfg.PageSize = d.PageSize
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = d.PollInterval
-	}
-	if cfg.Heartbeat <= 0 {
-		cfg.Heartbeat = d.Heartbeat
-	}
-	if cfg.QueryTimeout <= 0 {
-		cfg.QueryTimeout = d.QueryTimeout
-	}
+	config.SetDefault(&cfg.PageSize, d.PageSize)
+	config.SetDefault(&cfg.PollInterval, d.PollInterval)
+	config.SetDefault(&cfg.Heartbeat, d.Heartbeat)
+	config.SetDefault(&cfg.QueryTimeout, d.QueryTimeout)
 	if notify == nil {
 		notify = NewBroadcaster()
 	}

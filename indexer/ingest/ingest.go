@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tuskstore/tusk/chain"
+	"github.com/tuskstore/tusk/config"
 )
 
 // CheckpointSource delivers checkpoints in sequence order, starting at from, to handle;
@@ -116,18 +117,10 @@ type Options struct {
 // New returns a runner of p over src writing to pool.
 func New[T Data](pool *pgxpool.Pool, src CheckpointSource, p Pipeline[T], cfg Config, log *zap.Logger, opts Options) *Runner[T] {
 	d := DefaultConfig()
-	if cfg.BatchCheckpoints <= 0 {
-		cfg.BatchCheckpoints = d.BatchCheckpoints
-	}
-	if cfg.BatchRows <= 0 {
-		cfg.BatchRows = d.BatchRows
-	}
-	if cfg.FlushInterval <= 0 {
-		cfg.FlushInterval = d.FlushInterval
-	}
-	if cfg.MaxRetryDelay <= 0 {
-		cfg.MaxRetryDelay = d.MaxRetryDelay
-	}
+	config.SetDefault(&cfg.BatchCheckpoints, d.BatchCheckpoints)
+	config.SetDefault(&cfg.BatchRows, d.BatchRows)
+	config.SetDefault(&cfg.FlushInterval, d.FlushInterval)
+	config.SetDefault(&cfg.MaxRetryDelay, d.MaxRetryDelay)
 	m := opts.Metrics
 	if m == nil {
 		m = NewMetrics(nil, p.Name())
