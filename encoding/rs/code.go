@@ -38,12 +38,20 @@ type Code struct {
 	high bool
 	t    *fieldTables
 
-	highEnc   reedsolomon.Encoder // high rate: encode and decode
-	lowSteps  []lowStep           // low rate: encode by composition
-	lowDec    reedsolomon.Encoder // low rate: decode when only repairs < pow2(k) are used
-	lowDecPar int                 // number of parity shards of lowDec
+	lowDecPar int                       // number of parity shards of the low-rate klauspost decoder
+	leopards  func() (*leopards, error) // the klauspost codecs, made on first use
 
 	pool sync.Pool // *buffers
+}
+
+// leopards are the klauspost codecs a code delegates to. Making the first one builds
+// klauspost's GF(2^16) tables, about 0.35 s of one core, which an encode on a CPU with
+// AVX2 never needs (its transforms are the package's own): a one-shot command that
+// encodes a blob would spend most of its time there. So they are made on first use.
+type leopards struct {
+	high     reedsolomon.Encoder // high rate: encode and decode
+	lowSteps []lowStep           // low rate: encode by composition
+	lowDec   reedsolomon.Encoder // low rate: decode when only repairs < pow2(k) are used
 }
 
 // lowStep computes the values at points L..L+len-1 from those at 0..L-1 (see encodeLow).
@@ -65,34 +73,44 @@ func New(k, r int) (*Code, error) {
 		return nil, fmt.Errorf("%w: k=%d r=%d exceed the field", ErrInvalidParameters, k, r)
 	}
 	c := &Code{k: k, r: r, high: high, t: tables()}
-	var err error
-	if high {
-		c.highEnc, err = newLeopard(k, r)
-		return c, err
+	if !high {
+		kp := ceilPow2(k)
+		c.lowDecPar = parityKeepingM(min(r, kp), kp)
 	}
-	kp := ceilPow2(k)
+	c.leopards = sync.OnceValues(c.newLeopards)
+	return c, nil
+}
+
+// newLeopards makes the klauspost codecs of the code.
+func (c *Code) newLeopards() (*leopards, error) {
+	var l leopards
+	var err error
+	if c.high {
+		l.high, err = newLeopard(c.k, c.r)
+		return &l, err
+	}
+	kp := ceilPow2(c.k)
 	// Step 1: points kp..2kp-1 are klauspost(k, ·) with m = kp, shifted by kp.
-	first := min(r, kp)
+	first := min(c.r, kp)
 	step := lowStep{l: kp, outputs: first, parity: parityKeepingM(first, kp)}
-	if step.enc, err = newLeopard(k, step.parity); err != nil {
+	if step.enc, err = newLeopard(c.k, step.parity); err != nil {
 		return nil, err
 	}
-	c.lowSteps = append(c.lowSteps, step)
+	l.lowSteps = append(l.lowSteps, step)
 	// Later steps: points L..2L-1 from 0..L-1 with klauspost(L, ·), shifted by L.
-	for done, l := first, 2*kp; done < r; l *= 2 {
-		out := min(r-done, l)
-		st := lowStep{l: l, outputs: out, parity: parityKeepingM(out, l)}
-		if st.enc, err = newLeopard(l, st.parity); err != nil {
+	for done, size := first, 2*kp; done < c.r; size *= 2 {
+		out := min(c.r-done, size)
+		st := lowStep{l: size, outputs: out, parity: parityKeepingM(out, size)}
+		if st.enc, err = newLeopard(size, st.parity); err != nil {
 			return nil, err
 		}
-		c.lowSteps = append(c.lowSteps, st)
+		l.lowSteps = append(l.lowSteps, st)
 		done += out
 	}
-	c.lowDecPar = parityKeepingM(min(r, kp), kp)
-	if c.lowDec, err = newLeopard(kp, c.lowDecPar); err != nil {
+	if l.lowDec, err = newLeopard(kp, c.lowDecPar); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &l, nil
 }
 
 // parityKeepingM is the smallest parity count ≥ need whose power of two is m, so that
@@ -214,8 +232,12 @@ func (c *Code) encodePacked(out, in [][]byte, native bool, bufs *buffers) error 
 	case native:
 		c.encodeLowNative(out, in, bufs)
 	case c.high:
+		l, err := c.leopards()
+		if err != nil {
+			return err
+		}
 		shards := append(append(make([][]byte, 0, c.k+c.r), in...), out...)
-		if err := c.highEnc.Encode(shards); err != nil {
+		if err := l.high.Encode(shards); err != nil {
 			return fmt.Errorf("rs: encode: %w", err)
 		}
 	case hasAVX2 && c.k >= nativeLowRateMinK:
@@ -240,12 +262,16 @@ const nativeLowRateMinK = 128
 // at points 0..M-1. Since P(x ⊕ L) has the same degree, klauspost(values at 0..L-1)
 // yields P at L..2L-1; starting with L = kp and doubling covers every repair.
 func (c *Code) encodeLow(out, in [][]byte, bufs *buffers) error {
+	l, err := c.leopards()
+	if err != nil {
+		return err
+	}
 	kp := ceilPow2(c.k)
 	size := len(in[0])
 	zero := bufs.bytes(slotZero, size)
 	clear(zero)
 	extraCount := 0
-	for _, st := range c.lowSteps {
+	for _, st := range l.lowSteps {
 		extraCount = max(extraCount, st.parity-st.outputs)
 	}
 	extra := bufs.vectors(slotExtra, extraCount, size)
@@ -255,7 +281,7 @@ func (c *Code) encodeLow(out, in [][]byte, bufs *buffers) error {
 		known = append(known, zero)
 	}
 	done := 0
-	for _, st := range c.lowSteps {
+	for _, st := range l.lowSteps {
 		shards := make([][]byte, 0, st.l+st.parity)
 		if st.l == kp {
 			shards = append(shards, in...) // klauspost(k, ·): the zeros are implicit

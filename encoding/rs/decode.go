@@ -97,7 +97,11 @@ func (c *Code) reconstructHigh(sh [][]byte, present []bool) error {
 			in[i] = sh[i][:0] // missing: klauspost writes into our buffer
 		}
 	}
-	if err := c.highEnc.ReconstructData(in); err != nil {
+	l, err := c.leopards()
+	if err != nil {
+		return err
+	}
+	if err := l.high.ReconstructData(in); err != nil {
 		return fmt.Errorf("rs: reconstruct: %w", err)
 	}
 	return nil
@@ -153,7 +157,11 @@ func (c *Code) reconstructLowFast(sh [][]byte, present []bool, bufs *buffers) er
 			in[kp+j] = sh[c.k+j]
 		}
 	}
-	if err := c.lowDec.ReconstructData(in); err != nil {
+	l, err := c.leopards()
+	if err != nil {
+		return err
+	}
+	if err := l.lowDec.ReconstructData(in); err != nil {
 		return fmt.Errorf("rs: reconstruct: %w", err)
 	}
 	return nil

@@ -82,18 +82,22 @@ type gfniTables [order][4]uint64
 
 func (t *fieldTables) gfniMatrices() *gfniTables {
 	t.gfniOnce.Do(func() {
+		// spread[b] has bit (7-o)*8 set for every bit o of b: the column of a matrix
+		// whose input bit 0 maps to the output bits b.
+		var spread [256]uint64
+		for b := range spread {
+			for o := 0; o < 8; o++ {
+				spread[b] |= uint64(b>>o&1) << ((7 - o) * 8)
+			}
+		}
 		gt := new(gfniTables)
 		for m := 0; m < order; m++ {
 			for in := 0; in < fieldBits; in++ {
+				// Input bit in maps to the bits of p; matrix index: low→low 0,
+				// high→low 1, low→high 2, high→high 3.
 				p := t.mulLog(1<<in, uint16(m))
-				for out := 0; out < fieldBits; out++ {
-					if p>>out&1 == 0 {
-						continue
-					}
-					// Matrix index: low→low 0, high→low 1, low→high 2, high→high 3.
-					idx := in/8 + 2*(out/8)
-					gt[m][idx] |= 1 << ((7-out%8)*8 + in%8)
-				}
+				gt[m][in/8] |= spread[p&0xff] << (in % 8)
+				gt[m][in/8+2] |= spread[p>>8] << (in % 8)
 			}
 		}
 		t.gfni = gt
