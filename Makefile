@@ -41,11 +41,7 @@ lint:
 
 fuzz:
 	@if [ -z "$(strip $(FUZZ_TARGETS))" ]; then echo "fuzz: no targets yet (set FUZZ_TARGETS=pkg:FuzzName ...)"; fi
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "fuzz: $$fn in $$pkg for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
-	done
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf bin
