@@ -9,12 +9,15 @@ import (
 	"golang.org/x/crypto/blake2b"
 )
 
-// impls runs f once with the assembly kernel (when available) and once with
-// the portable code.
+// impls runs f with each assembly kernel the CPU has and with the portable code.
 func impls(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
+	saved, saved512 := useAVX2, useAVX512
+	defer func() { useAVX2, useAVX512 = saved, saved512 }()
+	if saved512 {
+		t.Run("avx512", f)
+	}
+	useAVX512 = false
 	if saved {
 		t.Run("avx2", f)
 	}
@@ -134,6 +137,15 @@ func TestKernel(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2 kernel")
 	}
+	impls(t, func(t *testing.T) {
+		if !useAVX2 {
+			t.Skip("the portable compression is the reference")
+		}
+		testKernel(t)
+	})
+}
+
+func testKernel(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	for _, n := range []int{1, 2, 3, 7} {
 		for _, f := range []uint64{0, ^uint64(0)} {

@@ -8,16 +8,40 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// useAVX2 selects the assembly kernel. Tests may clear it to exercise the
-// portable code paths.
-var useAVX2 = cpu.X86.HasAVX2
+// useAVX2 selects the assembly kernels; useAVX512 their flavour that rotates with
+// AVX-512VL's VPRORQ (see asmgen). Tests clear them to exercise the other paths.
+var (
+	useAVX2   = cpu.X86.HasAVX2
+	useAVX512 = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
+)
 
 //go:noescape
 func blocks4AVX2(h *[32]uint64, p0, p1, p2, p3 *byte, n int, t, f uint64)
 
+//go:noescape
+func blocks4AVX512(h *[32]uint64, p0, p1, p2, p3 *byte, n int, t, f uint64)
+
+// compress4AVX2 runs the assembly compression (useAVX2 must be set).
 func compress4AVX2(h *[32]uint64, m0, m1, m2, m3 []byte, n int, t, f uint64) {
-	blocks4AVX2(h, unsafe.SliceData(m0), unsafe.SliceData(m1), unsafe.SliceData(m2), unsafe.SliceData(m3), n, t, f)
+	p0, p1, p2, p3 := unsafe.SliceData(m0), unsafe.SliceData(m1), unsafe.SliceData(m2), unsafe.SliceData(m3)
+	if useAVX512 {
+		blocks4AVX512(h, p0, p1, p2, p3, n, t, f)
+	} else {
+		blocks4AVX2(h, p0, p1, p2, p3, n, t, f)
+	}
 }
 
 //go:noescape
 func pairs4AVX2(p *Pairs4, prefix uint64)
+
+//go:noescape
+func pairs4AVX512(p *Pairs4, prefix uint64)
+
+// pairs4Asm runs the assembly inner-node hashing (useAVX2 must be set).
+func pairs4Asm(p *Pairs4, prefix uint64) {
+	if useAVX512 {
+		pairs4AVX512(p, prefix)
+	} else {
+		pairs4AVX2(p, prefix)
+	}
+}

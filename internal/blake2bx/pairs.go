@@ -11,7 +11,7 @@ type Pairs4 struct {
 // outputs may alias inputs. Lanes may repeat the same job.
 func SumPairs4(p *Pairs4, prefix byte) {
 	if useAVX2 {
-		pairs4AVX2(p, uint64(prefix))
+		pairs4Asm(p, uint64(prefix))
 		return
 	}
 	var out [4][32]byte
