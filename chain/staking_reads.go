@@ -93,10 +93,10 @@ func (t walrusType[T]) decode(c *Client, o *sui.Object) (*T, error) {
 // readWalrus reads the object id, which must be of type t.
 func readWalrus[T any](ctx context.Context, c *Client, id walrus.ID, t walrusType[T]) (*T, error) {
 	o, err := c.object(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", t.name, err)
+	var v *T
+	if err == nil {
+		v, err = t.decode(c, o)
 	}
-	v, err := t.decode(c, o)
 	if err != nil {
 		return nil, fmt.Errorf("read %s %s: %w", t.name, id, err)
 	}

@@ -84,22 +84,27 @@ func NewHandler(svc Service, log *zap.Logger, opts Options) *Handler {
 	if opts.MaxRecoverySymbolRequests > 0 {
 		h.symbols = make(chan struct{}, opts.MaxRecoverySymbolRequests)
 	}
-	h.mux.HandleFunc("GET "+api.RouteAPIDocs, h.handle(h.apiDocs))
-	h.mux.HandleFunc("GET "+api.RouteMetadata, h.handle(h.getMetadata))
-	h.mux.HandleFunc("PUT "+api.RouteMetadata, h.handle(h.putMetadata))
-	h.mux.HandleFunc("GET "+api.RouteMetadataStatus, h.handle(blobJSON(h.svc.MetadataStatus)))
-	h.mux.HandleFunc("GET "+api.RouteSliver, h.handle(h.getSliver))
-	h.mux.HandleFunc("PUT "+api.RouteSliver, h.handle(h.putSliver))
-	h.mux.HandleFunc("GET "+api.RouteSliverStatus, h.handle(h.sliverStatus))
-	h.mux.HandleFunc("GET "+api.RoutePermanentConfirm, h.handle(h.permanentConfirmation))
-	h.mux.HandleFunc("GET "+api.RouteDeletableConfirm, h.handle(h.deletableConfirmation))
-	h.mux.HandleFunc("GET "+api.RouteRecoverySymbols, h.handle(h.recoverySymbols))
-	h.mux.HandleFunc("GET "+api.RouteDecodingSymbols, h.handle(h.decodingSymbols))
-	h.mux.HandleFunc("POST "+api.RouteInconsistency, h.handle(h.inconsistencyProof))
-	h.mux.HandleFunc("GET "+api.RouteBlobStatus, h.handle(blobJSON(h.svc.BlobStatus)))
-	h.mux.HandleFunc("GET "+api.RouteHealth, h.handle(h.health))
-	h.mux.HandleFunc("POST "+api.RouteSyncShard, h.handle(h.syncShard))
+	h.route("GET "+api.RouteAPIDocs, h.apiDocs)
+	h.route("GET "+api.RouteMetadata, h.getMetadata)
+	h.route("PUT "+api.RouteMetadata, h.putMetadata)
+	h.route("GET "+api.RouteMetadataStatus, blobJSON(h.svc.MetadataStatus))
+	h.route("GET "+api.RouteSliver, h.getSliver)
+	h.route("PUT "+api.RouteSliver, h.putSliver)
+	h.route("GET "+api.RouteSliverStatus, h.sliverStatus)
+	h.route("GET "+api.RoutePermanentConfirm, h.permanentConfirmation)
+	h.route("GET "+api.RouteDeletableConfirm, h.deletableConfirmation)
+	h.route("GET "+api.RouteRecoverySymbols, h.recoverySymbols)
+	h.route("GET "+api.RouteDecodingSymbols, h.decodingSymbols)
+	h.route("POST "+api.RouteInconsistency, h.inconsistencyProof)
+	h.route("GET "+api.RouteBlobStatus, blobJSON(h.svc.BlobStatus))
+	h.route("GET "+api.RouteHealth, h.health)
+	h.route("POST "+api.RouteSyncShard, h.syncShard)
 	return h
+}
+
+// route serves pattern with fn, its error answered by handle.
+func (h *Handler) route(pattern string, fn handlerFunc) {
+	h.mux.HandleFunc(pattern, h.handle(fn))
 }
 
 // ServeHTTP adds CORS (any origin, as Walrus) and recovers from handler panics.
