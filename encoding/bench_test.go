@@ -39,7 +39,7 @@ func benchBlob(size int) []byte {
 // encoder's workspace).
 func hashFloor(p Params, s int, matrix []byte, leaves []merkle.Digest) VerifiedMetadata {
 	merkle.LeafHashes(leaves, matrix, s)
-	return p.metadataFromLeaves(leaves, 0)
+	return p.metadataFromLeaves(leaves, 0, 1)
 }
 
 func BenchmarkEncode(b *testing.B) {
@@ -60,14 +60,14 @@ func BenchmarkEncode(b *testing.B) {
 					b.Fatal(err)
 				}
 				cold := time.Since(start)
-				wsBytes := cap(ws.rows) + cap(ws.secondary) + cap(ws.leaves)*32 + cap(ws.gather) + cap(ws.corner)
+				wsBytes := ws.bytes()
 
 				// Encode and floor alternate, so that both see the same state of the
 				// machine; the figures are medians over at least minRounds rounds (more
 				// than b.N where the benchmark time allows few), which one slow round
 				// does not move.
 				floorLeaves := make([]merkle.Digest, n*n)
-				var encodeTimes, floorTimes, ratios []float64
+				var encodeTimes, floorTimes, ratios, rsTimes []float64
 				var transient uint64
 				round := func() {
 					var before, after runtime.MemStats
@@ -83,6 +83,9 @@ func BenchmarkEncode(b *testing.B) {
 					start = time.Now()
 					hashFloor(codec.Params(), s, matrix, floorLeaves)
 					floorTime := time.Since(start)
+					start = time.Now()
+					codec.transformsAlone(&ws, s)
+					rsTimes = append(rsTimes, float64(time.Since(start))/1e6)
 					encodeTimes = append(encodeTimes, float64(encodeTime)/1e6)
 					floorTimes = append(floorTimes, float64(floorTime)/1e6)
 					ratios = append(ratios, float64(encodeTime)/float64(floorTime))
@@ -100,6 +103,7 @@ func BenchmarkEncode(b *testing.B) {
 				b.ReportMetric(median(encodeTimes), "encode-ms")
 				b.ReportMetric(median(floorTimes), "floor-ms")
 				b.ReportMetric(median(ratios), "x-floor")
+				b.ReportMetric(median(rsTimes), "rs-ms")
 				// Blob + workspace + everything else one encode allocates: an upper bound on
 				// the peak memory of an encode.
 				b.ReportMetric(float64(uint64(size)+uint64(wsBytes)+transient)/float64(size), "peak-x-blob")
@@ -165,4 +169,45 @@ func ceilPow2(n int) int {
 		p <<= 1
 	}
 	return p
+}
+
+// BenchmarkEncodeParallel: the encode of 64 MiB on every core of the machine against
+// the same encode on one goroutine, alternated in the same run (GOMAXPROCS is raised
+// to the number of CPUs for the benchmark, whatever -cpu says).
+func BenchmarkEncodeParallel(b *testing.B) {
+	cores := runtime.NumCPU()
+	for _, n := range benchShards {
+		codec := mustCodec(b, n)
+		b.Run(fmt.Sprintf("n=%d/64MiB/cores=%d", n, cores), func(b *testing.B) {
+			// Set here: the testing package sets GOMAXPROCS (-cpu) for every benchmark run.
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
+			blob := benchBlob(64 << 20)
+			one, all := Workspace{Parallelism: 1}, Workspace{Parallelism: cores}
+			encode := func(ws *Workspace) float64 {
+				start := time.Now()
+				if _, err := codec.EncodeTo(ws, blob); err != nil {
+					b.Fatal(err)
+				}
+				return float64(time.Since(start)) / 1e6
+			}
+			encode(&one) // fault in both workspaces first
+			encode(&all)
+			var oneTimes, allTimes, speedups []float64
+			round := func() {
+				t1, tn := encode(&one), encode(&all)
+				oneTimes, allTimes, speedups = append(oneTimes, t1), append(allTimes, tn), append(speedups, t1/tn)
+			}
+			b.ResetTimer()
+			for range b.N {
+				round()
+			}
+			b.StopTimer()
+			for len(speedups) < minRounds {
+				round()
+			}
+			b.ReportMetric(median(oneTimes), "one-ms")
+			b.ReportMetric(median(allTimes), "all-ms")
+			b.ReportMetric(median(speedups), "x-speedup")
+		})
+	}
 }

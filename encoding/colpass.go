@@ -4,17 +4,18 @@ import (
 	"github.com/tuskstore/tusk/encoding/rs"
 )
 
-// columnPass extends every column with the primary code, taking the originals of column
-// c from secondary sliver c (column-major, so they are read sequentially). The repairs
-// of message columns (< k2) are rows k1..n-1 of the primary slivers; those of the
-// columns of secondary repairs (≥ k2), the corner of the expanded matrix, are only
-// hashed. It hashes every symbol of the rows k1..n-1.
-func (e *Codec) columnPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
-	count, segs := tilePlan(tile, s)
+// columnPass extends the columns [from, to) with the primary code, taking the
+// originals of column c from secondary sliver c (column-major, so they are read
+// sequentially). The repairs of message columns (< k2) are rows k1..n-1 of the primary
+// slivers; those of the columns of secondary repairs (≥ k2), the corner of the expanded
+// matrix, are only hashed. It hashes every symbol of these columns in the rows k1..n-1.
+// from and to are boundaries of column groups (see columnGroup).
+func (e *Codec) columnPass(w *worker, from, to int, primary, secondary [][]byte, s int) {
+	count, segs := tilePlan(w.colTile, s)
 	if count > 1 {
-		e.columnPassWhole(ws, tile, count, segs[0], primary, secondary, s)
+		e.columnPassWhole(w, from, to, count, segs[0], primary, secondary, s)
 	} else {
-		e.columnPassSegmented(ws, tile, segs, primary, secondary, s)
+		e.columnPassSegmented(w, from, to, segs, primary, secondary, s)
 	}
 }
 
@@ -30,26 +31,26 @@ func columnGroup(a, count, n, k2 int) int {
 
 // columnPassWhole: a tile is a group of columns. The originals of the next group are
 // prefetched while this one's repairs are hashed.
-func (e *Codec) columnPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
+func (e *Codec) columnPassWhole(w *worker, from, to, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
 	p := e.params
 	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	em := &ws.emit
-	for a := 0; a < n; {
-		b := columnGroup(a, count, n, k2)
-		w := b - a
-		pk := rs.NewPacking(s, seg, w)
-		ws.resetTile(tile, pk.Len())
+	tile, em := w.colTile, &w.emit
+	for a := from; a < to; {
+		b := columnGroup(a, count, to, k2)
+		width := b - a
+		pk := rs.NewPacking(s, seg, width)
+		w.resetTile(tile, pk.Len())
 		for i := 0; i < k1; i++ {
 			pk.PackSymbols(tile.In(i), func(c int) []byte { return secondary[a+c][i*s : (i+1)*s] })
 		}
-		em.queuePrefetch(secondary[b:columnGroup(b, count, n, k2)], (n-k1)*w/4)
+		em.queuePrefetch(secondary[b:columnGroup(b, count, to, k2)], (n-k1)*width/4)
 		tile.Encode()
 		// Repair j of the group is symbols a..b-1 of primary sliver k1+j.
 		var dst func(j int) []byte
 		if a < k2 {
 			dst = func(j int) []byte { return primary[k1+j][a*s : b*s] }
 		}
-		em.emitRuns(ws, &pk, tile, n-k1, s, leafGrid{base: k1*n + a, jStride: n, bStride: 1}, dst)
+		em.emitRuns(w, &pk, tile, n-k1, s, leafGrid{base: k1*n + a, jStride: n, bStride: 1}, dst)
 		a = b
 	}
 }
@@ -57,19 +58,17 @@ func (e *Codec) columnPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.
 // columnPassSegmented: a tile is one column, transformed one segment at a time; its
 // repairs are hashed segment by segment while the segment is streamed out, and the
 // next segment's originals are prefetched.
-func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment, primary, secondary [][]byte, s int) {
+func (e *Codec) columnPassSegmented(w *worker, from, to int, segs []rs.Segment, primary, secondary [][]byte, s int) {
 	p := e.params
-	n, k1 := p.NShards, p.PrimarySymbols()
-	k2 := p.SecondarySymbols()
-	sh := &ws.hashers
-	em := &ws.emit
+	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
+	tile, sh, em := w.colTile, &w.hashers, &w.emit
 	var next [][]byte
-	for c := 0; c < n; c++ {
+	for c := from; c < to; c++ {
 		sh.reset(n - k1)
 		col := secondary[c]
 		for si, seg := range segs {
 			pk := rs.NewPacking(s, seg, 1)
-			ws.resetTile(tile, pk.Len())
+			w.resetTile(tile, pk.Len())
 			lo, hi, tail := pk.Bounds()
 			tl := pk.TailLen()
 			for i := 0; i < k1; i++ {
@@ -79,7 +78,7 @@ func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segm
 			}
 			// The originals of the next segment (or of the next column's first).
 			next = next[:0]
-			if nc, ns := c, si+1; ns < len(segs) || c+1 < n {
+			if nc, ns := c, si+1; ns < len(segs) || c+1 < to {
 				if ns == len(segs) {
 					nc, ns = c+1, 0
 				}
@@ -90,8 +89,8 @@ func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segm
 			}
 			em.queuePrefetch(next, (n-k1+3)/4)
 			tile.Encode()
-			ws.tails = grow(ws.tails, (n-k1)*tl)
-			tails := ws.tails
+			w.tails = grow(w.tails, (n-k1)*tl)
+			tails := w.tails
 			for j := 0; j < n-k1; j++ {
 				out := tile.Out(j)
 				if tl > 0 {
@@ -109,6 +108,6 @@ func (e *Codec) columnPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segm
 			}
 			em.flush() // the arena is packed again next
 		}
-		sh.sum(ws.leaves, func(j int) int { return (k1+j)*n + c })
+		sh.sum(em.leaves, func(j int) int { return (k1+j)*n + c })
 	}
 }

@@ -111,11 +111,11 @@ type runScratch struct {
 	cur  int
 }
 
-func (rsc *runScratch) reset(ws *Workspace, runBytes int) {
+func (rsc *runScratch) reset(w *worker, runBytes int) {
 	rsc.half = runBatch * runBytes
 	// 32 bytes of slack: unpacking may write a little past a run.
-	ws.corner = grow(ws.corner, 2*rsc.half+32)
-	rsc.buf, rsc.cur = ws.corner, 0
+	w.corner = grow(w.corner, 2*rsc.half+32)
+	rsc.buf, rsc.cur = w.corner, 0
 }
 
 // next returns the other half, for the next batch.
@@ -127,11 +127,11 @@ func (rsc *runScratch) next() []byte {
 // emitRuns takes the repairs of a whole-symbol tile: run j (repair j of the tile's w
 // codewords) is unpacked into scratch, hashed into the leaves given by grid and, if dst
 // is not nil, streamed to dst(j).
-func (em *emitter) emitRuns(ws *Workspace, pk *rs.Packing, tile *rs.Tile, runs, s int, grid leafGrid, dst func(j int) []byte) {
-	w := pk.Count()
-	runBytes := w * s
+func (em *emitter) emitRuns(w *worker, pk *rs.Packing, tile *rs.Tile, runs, s int, grid leafGrid, dst func(j int) []byte) {
+	count := pk.Count()
+	runBytes := count * s
 	var sc runScratch
-	sc.reset(ws, runBytes)
+	sc.reset(w, runBytes)
 	for j0 := 0; j0 < runs; j0 += runBatch {
 		j1 := min(j0+runBatch, runs)
 		buf := sc.next()
@@ -139,7 +139,7 @@ func (em *emitter) emitRuns(ws *Workspace, pk *rs.Packing, tile *rs.Tile, runs, 
 			pk.UnpackRun(buf[(j-j0)*runBytes:(j-j0+1)*runBytes], tile.Out(j))
 		}
 		// The previous batch's streams go out during this batch's hashing.
-		em.hashRuns(buf[:(j1-j0)*runBytes], s, w, j0, grid)
+		em.hashRuns(buf[:(j1-j0)*runBytes], s, count, j0, grid)
 		em.flush()
 		if dst != nil {
 			for j := j0; j < j1; j++ {

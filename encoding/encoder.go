@@ -2,6 +2,7 @@ package encoding
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/tuskstore/tusk/encoding/merkle"
@@ -85,12 +86,22 @@ func (b *EncodedBlob) SliverPair(p int) (primary, secondary Sliver) {
 // hundreds of megabytes a large blob expands to are not allocated (and faulted in by
 // the kernel) again for every blob. The zero value is ready to use.
 type Workspace struct {
+	// Parallelism is the number of goroutines an encode runs on; 0 means GOMAXPROCS.
+	// The result is the same for any value.
+	Parallelism int
+
 	rows      []byte // primary rows the blob does not cover
 	secondary []byte
 	leaves    []merkle.Digest
-	gather    []byte // the arena of the tile being transformed (packed vectors)
-	corner    []byte // runs of finished symbols, hashed and streamed out from here
-	tails     []byte // the tails of a segmented tile's repairs
+	workers   []*worker
+}
+
+// worker is the memory of one goroutine of an encode: the arena of the tile it
+// transforms, its scratch and its hashers.
+type worker struct {
+	gather []byte // the arena of the tile being transformed (packed vectors)
+	corner []byte // runs of finished symbols, hashed and streamed out from here
+	tails  []byte // the tails of a segmented tile's repairs
 
 	tilesOf          *Codec // the codec whose tiles rowTile and colTile are
 	rowTile, colTile *rs.Tile
@@ -105,18 +116,42 @@ func grow[T any](b []T, n int) []T {
 	return b[:n]
 }
 
-// tiles returns the workspace's tiles for the codec's two codes.
-func (ws *Workspace) tiles(e *Codec) (rows, cols *rs.Tile) {
-	if ws.tilesOf != e {
-		ws.tilesOf, ws.rowTile, ws.colTile = e, e.rows.NewTile(), e.cols.NewTile()
+// crew returns the workers of an encode with the codec, as many as ws.Parallelism
+// asks for, each with its tiles for the codec's two codes.
+func (ws *Workspace) crew(e *Codec) []*worker {
+	count := ws.Parallelism
+	if count <= 0 {
+		count = runtime.GOMAXPROCS(0)
 	}
-	return ws.rowTile, ws.colTile
+	for len(ws.workers) < count {
+		ws.workers = append(ws.workers, &worker{})
+	}
+	crew := ws.workers[:count]
+	for _, w := range crew {
+		if w.tilesOf != e {
+			w.tilesOf, w.rowTile, w.colTile = e, e.rows.NewTile(), e.cols.NewTile()
+		}
+		w.emit.leaves = ws.leaves
+	}
+	return crew
 }
 
-// resetTile sizes tile for packed vectors of size bytes, its arena in ws.gather.
-func (ws *Workspace) resetTile(tile *rs.Tile, size int) {
-	ws.gather = grow(ws.gather, tile.ArenaLen(size))
-	tile.Reset(size, ws.gather)
+// resetTile sizes tile for packed vectors of size bytes, its arena in w.gather.
+func (w *worker) resetTile(tile *rs.Tile, size int) {
+	w.gather = grow(w.gather, tile.ArenaLen(size))
+	tile.Reset(size, w.gather)
+}
+
+// bytes is the memory the worker holds.
+func (w *worker) bytes() int { return cap(w.gather) + cap(w.corner) + cap(w.tails) }
+
+// bytes is the memory the workspace holds.
+func (ws *Workspace) bytes() int {
+	total := cap(ws.rows) + cap(ws.secondary) + cap(ws.leaves)*merkle.DigestSize
+	for _, w := range ws.workers {
+		total += w.bytes()
+	}
+	return total
 }
 
 // Encode erasure-codes blob into its slivers and computes its metadata and blob ID.
@@ -150,14 +185,24 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 
 	// Leaf hashes of the whole expanded matrix, row-major.
 	ws.leaves = grow(ws.leaves, n*n)
-	rowTile, colTile := ws.tiles(e)
-	ws.emit.leaves = ws.leaves
-	e.rowPass(ws, rowTile, primary, secondary, s)
-	e.columnPass(ws, colTile, primary, secondary, s)
-	rs.StreamFence()
-	ws.emit.release()
+	crew := ws.crew(e)
+	defer func() {
+		for _, w := range crew {
+			w.emit.release()
+		}
+	}()
+	// The row pass writes the originals of the column pass: one after the other, each
+	// split between the workers at tile boundaries.
+	rowCount, _ := tilePlan(crew[0].rowTile, s)
+	runParts(crew, splitUnits(k1, len(crew), func(a int) int { return min(a+rowCount, k1) }), func(w *worker, from, to int) {
+		e.rowPass(w, from, to, primary, secondary, s)
+	})
+	colCount, _ := tilePlan(crew[0].colTile, s)
+	runParts(crew, splitUnits(n, len(crew), func(a int) int { return columnGroup(a, colCount, n, p.SecondarySymbols()) }), func(w *worker, from, to int) {
+		e.columnPass(w, from, to, primary, secondary, s)
+	})
 
-	meta := p.metadataFromLeaves(ws.leaves, uint64(len(blob)))
+	meta := p.metadataFromLeaves(ws.leaves, uint64(len(blob)), len(crew))
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
 }
 
@@ -189,15 +234,23 @@ func (p Params) primarySlivers(rows *[]byte, blob []byte, s int) [][]byte {
 }
 
 // metadataFromLeaves computes the pair hashes, root and blob ID from the leaf hashes of
-// the expanded matrix (row-major).
-func (p Params) metadataFromLeaves(leaves []merkle.Digest, length uint64) VerifiedMetadata {
+// the expanded matrix (row-major), with the trees shared out between parallel
+// goroutines.
+func (p Params) metadataFromLeaves(leaves []merkle.Digest, length uint64, parallel int) VerifiedMetadata {
 	n := p.NShards
 	// Row r's tree has leaves r*n.., column c's has leaves c, c+n, ...: both read in
-	// place (the column trees' level 0 walks rows of the matrix four columns at a time).
+	// place (the column trees' level 0 walks rows of the matrix four columns at a time,
+	// so parts start at multiples of four).
 	rowRoots := make([]merkle.Digest, n)
-	merkle.RootsStrided(rowRoots, leaves, n, n, 1)
 	colRoots := make([]merkle.Digest, n)
-	merkle.RootsStrided(colRoots, leaves, n, 1, n)
+	bounds := splitUnits(n, parallel, func(a int) int { return min(a+4, n) })
+	inParallel(parallel, func(i int) {
+		a, b := bounds[i], bounds[i+1]
+		if a < b {
+			merkle.RootsStrided(rowRoots[a:b], leaves[a*n:], n, n, 1)
+			merkle.RootsStrided(colRoots[a:b], leaves[a:], n, 1, n)
+		}
+	})
 
 	hashes := make([]SliverPairMetadata, n)
 	for pair := range hashes {

@@ -65,7 +65,7 @@ func (e *Codec) encodeReference(ws *referenceWorkspace, blob []byte) (*EncodedBl
 	}
 	refHashRowPrefixes(leaves, primary[k1:], k1, n, k2, s)
 
-	meta := p.metadataFromLeaves(leaves, uint64(len(blob)))
+	meta := p.metadataFromLeaves(leaves, uint64(len(blob)), 1)
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
 }
 
@@ -155,7 +155,8 @@ func refHashScattered(leaves []merkle.Digest, data []byte, s int, at func(i int)
 
 // TestEncodeMatchesReference compares the fused encoder with the reference one over
 // shard counts of both rates and every kind of symbol (a tail or not, one segment or
-// several, padding rows), byte for byte.
+// several, padding rows), byte for byte, on one goroutine and on several (the work
+// split at other boundaries for every blob, more goroutines than units at times).
 func TestEncodeMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	for _, n := range []int{4, 5, 7, 10, 13, 25, 31, 64, 100, 129, 301} {
@@ -166,10 +167,11 @@ func TestEncodeMatchesReference(t *testing.T) {
 		for range 3 {
 			sizes = append(sizes, 1+rng.IntN(src*300))
 		}
-		for _, size := range sizes {
+		for i, size := range sizes {
 			if testing.Short() && size > 4<<20 {
 				continue
 			}
+			ws.Parallelism = []int{1, 2, 3, 7}[i%4]
 			blob := randomBlob(rng, size)
 			want, err := c.encodeReference(&referenceWorkspace{}, blob)
 			if err != nil {
@@ -184,14 +186,14 @@ func TestEncodeMatchesReference(t *testing.T) {
 			}
 			for i := range want.Primary {
 				if !bytes.Equal(got.Primary[i], want.Primary[i]) {
-					t.Fatalf("n=%d size=%d s=%d: primary sliver %d differs", n, size, want.SymbolSize, i)
+					t.Fatalf("n=%d size=%d s=%d on %d goroutines: primary sliver %d differs", n, size, want.SymbolSize, ws.Parallelism, i)
 				}
 				if !bytes.Equal(got.Secondary[i], want.Secondary[i]) {
-					t.Fatalf("n=%d size=%d s=%d: secondary sliver %d differs", n, size, want.SymbolSize, i)
+					t.Fatalf("n=%d size=%d s=%d on %d goroutines: secondary sliver %d differs", n, size, want.SymbolSize, ws.Parallelism, i)
 				}
 			}
 			if got.Metadata.BlobID() != want.Metadata.BlobID() {
-				t.Fatalf("n=%d size=%d s=%d: blob ID differs", n, size, want.SymbolSize)
+				t.Fatalf("n=%d size=%d s=%d on %d goroutines: blob ID differs", n, size, want.SymbolSize, ws.Parallelism)
 			}
 		}
 	}

@@ -4,16 +4,17 @@ import (
 	"github.com/tuskstore/tusk/encoding/rs"
 )
 
-// rowPass extends every message row with the secondary code: the repairs are secondary
-// slivers k2..n-1 (column-major). As it packs the message it also writes it into
-// secondary slivers 0..k2-1 (the transposition), and it hashes every symbol of the
-// rows 0..k1-1 of the expanded matrix.
-func (e *Codec) rowPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byte, s int) {
-	count, segs := tilePlan(tile, s)
+// rowPass extends the message rows [from, to) with the secondary code: the repairs are
+// secondary slivers k2..n-1 (column-major). As it packs the message it also writes it
+// into secondary slivers 0..k2-1 (the transposition), and it hashes every symbol of
+// these rows of the expanded matrix. from and to are multiples of the tiles' row count
+// (or k1).
+func (e *Codec) rowPass(w *worker, from, to int, primary, secondary [][]byte, s int) {
+	count, segs := tilePlan(w.rowTile, s)
 	if count > 1 {
-		e.rowPassWhole(ws, tile, count, segs[0], primary, secondary, s)
+		e.rowPassWhole(w, from, to, count, segs[0], primary, secondary, s)
 	} else {
-		e.rowPassSegmented(ws, tile, segs, primary, secondary, s)
+		e.rowPassSegmented(w, from, to, segs, primary, secondary, s)
 	}
 }
 
@@ -21,20 +22,20 @@ func (e *Codec) rowPass(ws *Workspace, tile *rs.Tile, primary, secondary [][]byt
 // is gathered into scratch, packed from there, hashed and streamed to secondary sliver
 // c; then the group's repairs are unpacked, hashed and streamed to secondary slivers
 // k2..n-1.
-func (e *Codec) rowPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
+func (e *Codec) rowPassWhole(w *worker, from, to, count int, seg rs.Segment, primary, secondary [][]byte, s int) {
 	p := e.params
-	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	em := &ws.emit
-	for r0 := 0; r0 < k1; r0 += count {
-		r1 := min(r0+count, k1)
+	n, k2 := p.NShards, p.SecondarySymbols()
+	tile, em := w.rowTile, &w.emit
+	for r0 := from; r0 < to; r0 += count {
+		r1 := min(r0+count, to)
 		g := r1 - r0
 		runBytes := g * s
 		pk := rs.NewPacking(s, seg, g)
-		ws.resetTile(tile, pk.Len())
+		w.resetTile(tile, pk.Len())
 		// Leaf (r0+b, c) is symbol b of run c, for message and repair columns alike.
 		grid := leafGrid{base: r0 * n, jStride: 1, bStride: n}
 		var sc runScratch
-		sc.reset(ws, runBytes)
+		sc.reset(w, runBytes)
 		for c0 := 0; c0 < k2; c0 += runBatch {
 			c1 := min(c0+runBatch, k2)
 			buf := sc.next()
@@ -54,25 +55,24 @@ func (e *Codec) rowPassWhole(ws *Workspace, tile *rs.Tile, count int, seg rs.Seg
 		em.flush()
 		tile.Encode()
 		grid.base += k2
-		em.emitRuns(ws, &pk, tile, n-k2, s, grid, func(j int) []byte { return secondary[k2+j][r0*s : r1*s] })
+		em.emitRuns(w, &pk, tile, n-k2, s, grid, func(j int) []byte { return secondary[k2+j][r0*s : r1*s] })
 	}
 }
 
 // rowPassSegmented: a tile is one row, transformed one segment at a time. The row's n
 // symbols (k2 message symbols, read from the row, and n-k2 repairs, read from the
 // tile) are hashed segment by segment, while the segment is streamed out.
-func (e *Codec) rowPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment, primary, secondary [][]byte, s int) {
+func (e *Codec) rowPassSegmented(w *worker, from, to int, segs []rs.Segment, primary, secondary [][]byte, s int) {
 	p := e.params
-	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
-	sh := &ws.hashers
-	em := &ws.emit
+	n, k2 := p.NShards, p.SecondarySymbols()
+	tile, sh, em := w.rowTile, &w.hashers, &w.emit
 	var next [][]byte
-	for r := 0; r < k1; r++ {
+	for r := from; r < to; r++ {
 		row := primary[r]
 		sh.reset(n)
 		for si, seg := range segs {
 			pk := rs.NewPacking(s, seg, 1)
-			ws.resetTile(tile, pk.Len())
+			w.resetTile(tile, pk.Len())
 			lo, hi, tail := pk.Bounds()
 			tl := pk.TailLen()
 			for c := 0; c < k2; c++ {
@@ -85,7 +85,7 @@ func (e *Codec) rowPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment
 			}
 			// The originals of the next segment (or of the next row's first).
 			next = next[:0]
-			if nr, ns := r, si+1; ns < len(segs) || r+1 < k1 {
+			if nr, ns := r, si+1; ns < len(segs) || r+1 < to {
 				if ns == len(segs) {
 					nr, ns = r+1, 0
 				}
@@ -120,6 +120,6 @@ func (e *Codec) rowPassSegmented(ws *Workspace, tile *rs.Tile, segs []rs.Segment
 			}
 			em.flush() // the arena is packed again next
 		}
-		sh.sum(ws.leaves, func(i int) int { return r*n + i })
+		sh.sum(em.leaves, func(i int) int { return r*n + i })
 	}
 }

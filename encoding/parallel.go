@@ -1,0 +1,53 @@
+package encoding
+
+import (
+	"sync"
+
+	"github.com/tuskstore/tusk/encoding/rs"
+)
+
+// splitUnits cuts [0, total) into parts consecutive ranges of about equal numbers of
+// units, a unit starting at 0 and the next one after the unit at a at next(a). It
+// returns the parts+1 boundaries; a part may be empty.
+func splitUnits(total, parts int, next func(a int) int) []int {
+	var starts []int
+	for a := 0; a < total; a = next(a) {
+		starts = append(starts, a)
+	}
+	bounds := make([]int, parts+1)
+	for i := range parts {
+		bounds[i] = total
+		if j := len(starts) * i / parts; j < len(starts) {
+			bounds[i] = starts[j]
+		}
+	}
+	bounds[parts] = total
+	return bounds
+}
+
+// inParallel calls fn(0), ..., fn(count-1), each on a goroutine of its own if there are
+// several, and returns when all have returned.
+func inParallel(count int, fn func(i int)) {
+	if count <= 1 {
+		fn(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range count {
+		wg.Go(func() { fn(i) })
+	}
+	wg.Wait()
+}
+
+// runParts has worker i do the part [bounds[i], bounds[i+1]) with fn, the workers in
+// parallel. Once it returns, the sliver writes of every worker (streamed with
+// non-temporal stores, which each worker fences on its own core) are visible to the
+// caller.
+func runParts(crew []*worker, bounds []int, fn func(w *worker, from, to int)) {
+	inParallel(len(crew), func(i int) {
+		if bounds[i] < bounds[i+1] {
+			fn(crew[i], bounds[i], bounds[i+1])
+		}
+		rs.StreamFence()
+	})
+}
