@@ -3,6 +3,7 @@ package encoding
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/tuskstore/tusk/encoding/merkle"
 )
@@ -64,33 +65,12 @@ func (c *Codec) Decode(m VerifiedMetadata, slivers []Sliver, check ConsistencyCh
 	given := make([]bool, n)
 	for i := range shards {
 		given[i] = shards[i] != nil
-		if given[i] {
-			shards[i] = append([]byte(nil), shards[i]...) // Reconstruct must not alias callers' data
-		}
 	}
-
+	blob, err := c.reconstruct(axis, shards, s)
+	if err != nil {
+		return nil, err
+	}
 	length := int(m.UnencodedLength())
-	blob := make([]byte, 0, k1*k2*s)
-	if axis == Primary {
-		// Each column is a codeword of the primary code; the rows are its shards.
-		if err := c.cols.Reconstruct(shards, s); err != nil {
-			return nil, fmt.Errorf("encoding: decode primary slivers: %w", err)
-		}
-		for r := 0; r < k1; r++ {
-			blob = append(blob, shards[r]...)
-		}
-	} else {
-		// Each row is a codeword of the secondary code; the columns are its shards.
-		if err := c.rows.Reconstruct(shards, s); err != nil {
-			return nil, fmt.Errorf("encoding: decode secondary slivers: %w", err)
-		}
-		blob = blob[:k1*k2*s]
-		for col := 0; col < k2; col++ {
-			for r := 0; r < k1; r++ {
-				copy(blob[(r*k2+col)*s:], shards[col][r*s:(r+1)*s])
-			}
-		}
-	}
 
 	switch check {
 	case CheckStrict:
@@ -102,21 +82,82 @@ func (c *Codec) Decode(m VerifiedMetadata, slivers []Sliver, check ConsistencyCh
 			return nil, fmt.Errorf("%w: blob %s re-encodes to %s", ErrInconsistentBlob, m.BlobID(), enc.Metadata.BlobID())
 		}
 	case CheckDefault:
-		rowBytes := k2 * s
-		for r := 0; r < k1; r++ {
-			if axis == Primary && given[r] {
-				continue
-			}
-			row := Sliver{Axis: Primary, Index: uint16(r), SymbolSize: uint16(s), Data: blob[r*rowBytes : (r+1)*rowBytes]}
-			if err := c.VerifySliver(m, row); err != nil {
-				if errors.Is(err, ErrSliverHashMismatch) {
-					return nil, fmt.Errorf("%w: decoded primary sliver %d of %s does not match the metadata", ErrInconsistentBlob, r, m.BlobID())
-				}
-				return nil, err
-			}
+		if err := c.checkRows(m, blob, func(r int) bool { return axis == Primary && given[r] }); err != nil {
+			return nil, err
 		}
 	}
 	return blob[:length], nil
+}
+
+// reconstruct decodes the message (k1 rows of k2 symbols, row-major) from the slivers of
+// axis in shards (nil where missing), which it only reads. The codewords are
+// independent, one per symbol position of the slivers: the positions are shared out
+// between GOMAXPROCS goroutines, each decoding its part of the slivers.
+func (c *Codec) reconstruct(axis Axis, shards [][]byte, s int) ([]byte, error) {
+	p := c.params
+	k1, k2 := p.PrimarySymbols(), p.SecondarySymbols()
+	// Primary slivers: each column is a codeword of the primary code, the rows its
+	// shards. Secondary slivers: each row is a codeword of the secondary code.
+	code, symbols := c.cols, k2
+	if axis == Secondary {
+		code, symbols = c.rows, k1
+	}
+	parts := min(runtime.GOMAXPROCS(0), symbols)
+	blob := make([]byte, k1*k2*s)
+	errs := make([]error, parts)
+	inParallel(parts, func(i int) {
+		first, end := symbols*i/parts, symbols*(i+1)/parts
+		part := make([][]byte, len(shards))
+		for j, sh := range shards {
+			if sh != nil {
+				part[j] = sh[first*s : end*s : end*s]
+			}
+		}
+		if err := code.Reconstruct(part, s); err != nil {
+			errs[i] = fmt.Errorf("encoding: decode %s slivers: %w", axis, err)
+			return
+		}
+		if axis == Primary {
+			for r := 0; r < k1; r++ {
+				copy(blob[(r*k2+first)*s:(r*k2+end)*s], part[r])
+			}
+			return
+		}
+		for col := 0; col < k2; col++ {
+			for r := first; r < end; r++ {
+				copy(blob[(r*k2+col)*s:(r*k2+col+1)*s], part[col][(r-first)*s:])
+			}
+		}
+	})
+	return blob, errors.Join(errs...)
+}
+
+// checkRows verifies the primary slivers of the decoded blob (k1 rows of k2 symbols)
+// against the metadata, but those skip says are known good, on GOMAXPROCS goroutines.
+func (c *Codec) checkRows(m VerifiedMetadata, blob []byte, skip func(r int) bool) error {
+	k1, s := c.params.PrimarySymbols(), m.SymbolSize()
+	rowBytes := c.params.SecondarySymbols() * s
+	var rows []int
+	for r := 0; r < k1; r++ {
+		if !skip(r) {
+			rows = append(rows, r)
+		}
+	}
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(rows)))
+	errs := make([]error, parts)
+	inParallel(parts, func(i int) {
+		for _, r := range rows[len(rows)*i/parts : len(rows)*(i+1)/parts] {
+			row := Sliver{Axis: Primary, Index: uint16(r), SymbolSize: uint16(s), Data: blob[r*rowBytes : (r+1)*rowBytes]}
+			if err := c.VerifySliver(m, row); err != nil {
+				if errors.Is(err, ErrSliverHashMismatch) {
+					err = fmt.Errorf("%w: decoded primary sliver %d of %s does not match the metadata", ErrInconsistentBlob, r, m.BlobID())
+				}
+				errs[i] = err
+				return
+			}
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // RecoverySymbols computes, from sliver source, the symbols that help recover the slivers

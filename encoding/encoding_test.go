@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -124,10 +125,12 @@ func pick(rng *rand.Rand, all [][]byte, axis Axis, count, symbolSize int) []Sliv
 // TestDecodeRoundTrip decodes from random subsets of exactly n-2f primary and n-f
 // secondary slivers, for low- and high-rate column codes, ragged and maximum symbol sizes.
 func TestDecodeRoundTrip(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, tc := range []struct{ n, length int }{
 		{4, 2 * 3 * MaxSymbolSize}, // the maximum blob, symbol size 65534
 		{7, 1000}, {10, 1}, {10, 12345}, {13, 4096}, {100, 100_000}, {1000, 300_000},
+		{10, 4 * 7 * 128}, {100, 34 * 67 * 64}, // whole 64-byte chunks: decoded without repacking
 	} {
 		c := mustCodec(t, tc.n)
 		blob := randomBlob(rng, tc.length)
@@ -137,12 +140,18 @@ func TestDecodeRoundTrip(t *testing.T) {
 		}
 		p := c.Params()
 		for trial := 0; trial < 3; trial++ {
+			// The codewords are shared out between GOMAXPROCS goroutines.
+			runtime.GOMAXPROCS([]int{1, 3, 7}[trial])
 			for _, axis := range []Axis{Primary, Secondary} {
 				all, need := enc.Primary, p.PrimarySymbols()
 				if axis == Secondary {
 					all, need = enc.Secondary, p.SecondarySymbols()
 				}
 				slivers := pick(rng, all, axis, need, enc.SymbolSize)
+				var given [][]byte
+				for _, sl := range slivers {
+					given = append(given, bytes.Clone(sl.Data))
+				}
 				for _, check := range []ConsistencyCheck{CheckDefault, CheckStrict} {
 					if tc.n == 1000 && check == CheckStrict && trial > 0 {
 						continue
@@ -153,6 +162,11 @@ func TestDecodeRoundTrip(t *testing.T) {
 					}
 					if !bytes.Equal(got, blob) {
 						t.Fatalf("n=%d L=%d %s check %d: decoded blob differs", tc.n, tc.length, axis, check)
+					}
+				}
+				for i, sl := range slivers {
+					if !bytes.Equal(sl.Data, given[i]) {
+						t.Fatalf("n=%d L=%d %s: decoding modified input sliver %d", tc.n, tc.length, axis, sl.Index)
 					}
 				}
 				if _, err := c.Decode(enc.Metadata, slivers[:need-1], CheckDefault); !errors.Is(err, ErrNotEnoughSlivers) {
