@@ -181,6 +181,10 @@ type Writer struct {
 	log        *zap.Logger
 	metrics    *metrics.Metrics
 	codecs     encoding.Codecs
+	// workspaces keeps the memory of finished encodes (*encoding.Workspace) for the
+	// next ones: a large blob expands to hundreds of megabytes, which the kernel would
+	// otherwise fault in afresh for every blob. Idle ones go with the garbage collector.
+	workspaces sync.Pool
 }
 
 // NewWriter returns a Writer.
@@ -277,7 +281,14 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 		return nil, fmt.Errorf("%w: %d bytes, at most %d for %d shards", ErrBlobTooLarge, len(blob), com.Params.MaxBlobSize(), com.NShards())
 	}
 	t := time.Now()
-	enc, err := codec.Encode(blob)
+	ws, _ := w.workspaces.Get().(*encoding.Workspace)
+	if ws == nil {
+		ws = &encoding.Workspace{}
+	}
+	// The slivers live in ws until the store is done with them: every upload goroutine
+	// has ended when Store returns.
+	defer w.workspaces.Put(ws)
+	enc, err := codec.EncodeTo(ws, blob)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode: %w", err)
 	}
