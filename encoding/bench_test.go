@@ -171,43 +171,73 @@ func ceilPow2(n int) int {
 	return p
 }
 
-// BenchmarkEncodeParallel: the encode of 64 MiB on every core of the machine against
-// the same encode on one goroutine, alternated in the same run (GOMAXPROCS is raised
-// to the number of CPUs for the benchmark, whatever -cpu says).
-func BenchmarkEncodeParallel(b *testing.B) {
+// BenchmarkParallel: the encode of 64 MiB, and its decode from n-2f random primary
+// slivers, on every core of the machine against the same on one goroutine, alternated
+// in the same run (GOMAXPROCS is raised to the number of CPUs for the benchmark,
+// whatever -cpu says).
+func BenchmarkParallel(b *testing.B) {
 	cores := runtime.NumCPU()
 	for _, n := range benchShards {
 		codec := mustCodec(b, n)
-		b.Run(fmt.Sprintf("n=%d/64MiB/cores=%d", n, cores), func(b *testing.B) {
-			// Set here: the testing package sets GOMAXPROCS (-cpu) for every benchmark run.
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
-			blob := benchBlob(64 << 20)
+		blob := benchBlob(64 << 20)
+		b.Run(fmt.Sprintf("encode/n=%d/64MiB/cores=%d", n, cores), func(b *testing.B) {
 			one, all := Workspace{Parallelism: 1}, Workspace{Parallelism: cores}
-			encode := func(ws *Workspace) float64 {
-				start := time.Now()
+			compareParallel(b, cores, func(procs int) {
+				ws := &one
+				if procs > 1 {
+					ws = &all
+				}
 				if _, err := codec.EncodeTo(ws, blob); err != nil {
 					b.Fatal(err)
 				}
-				return float64(time.Since(start)) / 1e6
+			})
+		})
+		b.Run(fmt.Sprintf("decode/n=%d/64MiB/cores=%d", n, cores), func(b *testing.B) {
+			enc, err := codec.Encode(blob)
+			if err != nil {
+				b.Fatal(err)
 			}
-			encode(&one) // fault in both workspaces first
-			encode(&all)
-			var oneTimes, allTimes, speedups []float64
-			round := func() {
-				t1, tn := encode(&one), encode(&all)
-				oneTimes, allTimes, speedups = append(oneTimes, t1), append(allTimes, tn), append(speedups, t1/tn)
+			k1 := codec.Params().PrimarySymbols()
+			var slivers []Sliver
+			for _, i := range rand.New(rand.NewPCG(5, 6)).Perm(n)[:k1] {
+				slivers = append(slivers, Sliver{Axis: Primary, Index: uint16(i), SymbolSize: uint16(enc.SymbolSize), Data: enc.Primary[i]})
 			}
-			b.ResetTimer()
-			for range b.N {
-				round()
-			}
-			b.StopTimer()
-			for len(speedups) < minRounds {
-				round()
-			}
-			b.ReportMetric(median(oneTimes), "one-ms")
-			b.ReportMetric(median(allTimes), "all-ms")
-			b.ReportMetric(median(speedups), "x-speedup")
+			compareParallel(b, cores, func(int) {
+				if _, err := codec.Decode(enc.Metadata, slivers, CheckSkip); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
 	}
+}
+
+// compareParallel times run(procs) with GOMAXPROCS procs = 1 and = cores, alternated,
+// and reports the medians and the speedup.
+func compareParallel(b *testing.B, cores int, run func(procs int)) {
+	// Set here: the testing package sets GOMAXPROCS (-cpu) for every benchmark run.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	timed := func(procs int) float64 {
+		runtime.GOMAXPROCS(procs)
+		start := time.Now()
+		run(procs)
+		return float64(time.Since(start)) / 1e6
+	}
+	timed(1) // fault in the memory of both first
+	timed(cores)
+	var oneTimes, allTimes, speedups []float64
+	round := func() {
+		t1, tn := timed(1), timed(cores)
+		oneTimes, allTimes, speedups = append(oneTimes, t1), append(allTimes, tn), append(speedups, t1/tn)
+	}
+	b.ResetTimer()
+	for range b.N {
+		round()
+	}
+	b.StopTimer()
+	for len(speedups) < minRounds {
+		round()
+	}
+	b.ReportMetric(median(oneTimes), "one-ms")
+	b.ReportMetric(median(allTimes), "all-ms")
+	b.ReportMetric(median(speedups), "x-speedup")
 }

@@ -142,9 +142,13 @@ func rules() []rule {
 			mem := metric("encoding", fmt.Sprintf("encode peak memory, n=%s, %s MiB", m[1], m[2]), r, "peak-x-blob", "× blob size")
 			return []figure{enc, mem}
 		}},
-		{"encoding", re(`^EncodeParallel/n=(\d+)/(\d+)MiB/cores=(\d+)$`), func(m []string, r result, _ index) []figure {
-			f := metric("encoding", fmt.Sprintf("encode on %s cores, n=%s, %s MiB", m[3], m[1], m[2]), r, "all-ms", "ms")
-			f.baseline = fmt.Sprintf("%.2f× faster than on one goroutine (%s ms)", r.vals["x-speedup"], num(r.vals["one-ms"]))
+		{"encoding", re(`^Parallel/(encode|decode)/n=(\d+)/(\d+)MiB/cores=(\d+)$`), func(m []string, r result, _ index) []figure {
+			what := "encode"
+			if m[1] == "decode" {
+				what = "decode from n-2f random primary slivers"
+			}
+			f := metric("encoding", fmt.Sprintf("%s on %s cores, n=%s, %s MiB", what, m[4], m[2], m[3]), r, "all-ms", "ms")
+			f.baseline = fmt.Sprintf("%.2f× faster than on one core (%s ms)", r.vals["x-speedup"], num(r.vals["one-ms"]))
 			return []figure{f}
 		}},
 		{"encoding", re(`^DecodePrimary/n=(\d+)/(\d+)MiB/(\w+)$`), func(m []string, r result, _ index) []figure {
