@@ -129,7 +129,7 @@ func (c *Codec) reconstruct(axis Axis, shards [][]byte, s int) ([]byte, error) {
 			}
 		}
 	})
-	return blob, errors.Join(errs...)
+	return blob, firstError(errs)
 }
 
 // checkRows verifies the primary slivers of the decoded blob (k1 rows of k2 symbols)
@@ -157,7 +157,7 @@ func (c *Codec) checkRows(m VerifiedMetadata, blob []byte, skip func(r int) bool
 			}
 		}
 	})
-	return errors.Join(errs...)
+	return firstError(errs)
 }
 
 // RecoverySymbols computes, from sliver source, the symbols that help recover the slivers

@@ -124,7 +124,7 @@ func (rsc *runScratch) next() []byte {
 	return rsc.buf[rsc.cur*rsc.half : (rsc.cur+1)*rsc.half]
 }
 
-// emitRuns takes the repairs of a whole-symbol tile: run j (repair j of the tile's w
+// emitRuns takes the repairs of a whole-symbol tile: run j (repair j of the tile's
 // codewords) is unpacked into scratch, hashed into the leaves given by grid and, if dst
 // is not nil, streamed to dst(j).
 func (em *emitter) emitRuns(w *worker, pk *rs.Packing, tile *rs.Tile, runs, s int, grid leafGrid, dst func(j int) []byte) {

@@ -51,3 +51,14 @@ func runParts(crew []*worker, bounds []int, fn func(w *worker, from, to int)) {
 		rs.StreamFence()
 	})
 }
+
+// firstError returns the first error of the parts that is not nil: that of the lowest
+// part, whatever the order they failed in.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
