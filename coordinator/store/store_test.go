@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/coordinator/coordtest/fakenode"
 	"github.com/tuskstore/tusk/coordinator/coordtest/testnet"
+	"github.com/tuskstore/tusk/coordinator/read"
 	"github.com/tuskstore/tusk/coordinator/store"
 	"github.com/tuskstore/tusk/encoding"
 	"github.com/tuskstore/tusk/node/api"
@@ -438,5 +440,53 @@ func TestStoreReusesOwnedStorage(t *testing.T) {
 	res, err = w.Store(n.Ctx, randomBlob(1000), store.Options{Epochs: 2})
 	if err != nil || res.NewlyCreated.ResourceOperation.RegisterFromScratch == nil {
 		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+// TestStoreConcurrentThroughOneWriter stores blobs through one Writer, whose encodes
+// share a pool of workspaces, each store starting as the one before it begins its
+// upload (so that its encode may reuse memory while the other's slivers are being
+// sent): every blob is certified and reads back as it was.
+func TestStoreConcurrentThroughOneWriter(t *testing.T) {
+	n := testnet.Start(t, testnet.Options{})
+	w := newWriter(n)
+	r := read.NewReader(n.Source, read.DefaultConfig(), nil, nil)
+	sizes := []int{250_000, 180_000, 100_000, 60_000, 4096, 7} // each fits the memory of the one before
+	blobs := make([][]byte, len(sizes))
+	results := make([]*store.Result, len(sizes))
+	errs := make([]error, len(sizes))
+	var wg sync.WaitGroup
+	var start func(i int)
+	start = func(i int) {
+		blobs[i] = randomBlob(sizes[i])
+		var next sync.Once
+		startNext := func() {
+			if i+1 < len(sizes) {
+				next.Do(func() { start(i + 1) })
+			}
+		}
+		wg.Go(func() {
+			defer startNext() // also when the store fails before its upload
+			results[i], errs[i] = w.Store(n.Ctx, blobs[i], store.Options{Epochs: 1, Progress: func(p store.Progress) {
+				if p.Phase == store.PhaseUpload {
+					startNext()
+				}
+			}})
+		})
+	}
+	start(0)
+	wg.Wait()
+	for i, blob := range blobs {
+		if errs[i] != nil {
+			t.Fatalf("store of %d bytes: %v", len(blob), errs[i])
+		}
+		checkCertified(t, n, results[i], blob, true)
+		got, err := r.Read(n.Ctx, results[i].BlobID(), encoding.CheckDefault)
+		if err != nil {
+			t.Fatalf("read of %d bytes: %v", len(blob), err)
+		}
+		if !bytes.Equal(got, blob) {
+			t.Fatalf("blob of %d bytes reads back different", len(blob))
+		}
 	}
 }
