@@ -3,7 +3,6 @@ package encoding
 import (
 	"errors"
 	"fmt"
-	"runtime"
 
 	"github.com/tuskstore/tusk/encoding/merkle"
 )
@@ -102,11 +101,11 @@ func (c *Codec) reconstruct(axis Axis, shards [][]byte, s int) ([]byte, error) {
 	if axis == Secondary {
 		code, symbols = c.rows, k1
 	}
-	parts := min(runtime.GOMAXPROCS(0), symbols)
+	parts := goroutinesFor(symbols)
 	blob := make([]byte, k1*k2*s)
 	errs := make([]error, parts)
 	inParallel(parts, func(i int) {
-		first, end := symbols*i/parts, symbols*(i+1)/parts
+		first, end := partRange(symbols, i, parts)
 		part := make([][]byte, len(shards))
 		for j, sh := range shards {
 			if sh != nil {
@@ -143,14 +142,17 @@ func (c *Codec) checkRows(m VerifiedMetadata, blob []byte, skip func(r int) bool
 			rows = append(rows, r)
 		}
 	}
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(rows)))
+	parts := goroutinesFor(len(rows))
 	errs := make([]error, parts)
 	inParallel(parts, func(i int) {
-		for _, r := range rows[len(rows)*i/parts : len(rows)*(i+1)/parts] {
+		lo, hi := partRange(len(rows), i, parts)
+		for _, r := range rows[lo:hi] {
 			row := Sliver{Axis: Primary, Index: uint16(r), SymbolSize: uint16(s), Data: blob[r*rowBytes : (r+1)*rowBytes]}
 			if err := c.VerifySliver(m, row); err != nil {
 				if errors.Is(err, ErrSliverHashMismatch) {
 					err = fmt.Errorf("%w: decoded primary sliver %d of %s does not match the metadata", ErrInconsistentBlob, r, m.BlobID())
+				} else {
+					err = fmt.Errorf("encoding: check decoded primary sliver %d of %s: %w", r, m.BlobID(), err)
 				}
 				errs[i] = err
 				return

@@ -1,6 +1,7 @@
 package encoding
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/tuskstore/tusk/encoding/rs"
@@ -17,12 +18,24 @@ func splitUnits(total, parts int, next func(a int) int) []int {
 	bounds := make([]int, parts+1)
 	for i := range parts {
 		bounds[i] = total
-		if j := len(starts) * i / parts; j < len(starts) {
+		if j, _ := partRange(len(starts), i, parts); j < len(starts) {
 			bounds[i] = starts[j]
 		}
 	}
 	bounds[parts] = total
 	return bounds
+}
+
+// goroutinesFor is the number of goroutines that share out units independent pieces
+// of work: GOMAXPROCS, but at least one and at most one per unit.
+func goroutinesFor(units int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), units))
+}
+
+// partRange is the range [lo, hi) of part i when [0, total) is cut into parts nearly
+// equal consecutive parts.
+func partRange(total, i, parts int) (lo, hi int) {
+	return total * i / parts, total * (i + 1) / parts
 }
 
 // inParallel calls fn(0), ..., fn(count-1), each on a goroutine of its own if there are
