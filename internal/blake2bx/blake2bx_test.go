@@ -12,8 +12,12 @@ import (
 // impls runs f with each assembly kernel the CPU has and with the portable code.
 func impls(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved, saved512 := useAVX2, useAVX512
-	defer func() { useAVX2, useAVX512 = saved, saved512 }()
+	saved, saved512, savedWide := useAVX2, useAVX512, useWide
+	defer func() { useAVX2, useAVX512, useWide = saved, saved512, savedWide }()
+	if savedWide {
+		t.Run("wide", f)
+	}
+	useWide = false
 	if saved512 {
 		t.Run("avx512", f)
 	}
@@ -161,50 +165,102 @@ func testKernel(t *testing.T) {
 			if a != b {
 				t.Fatalf("n=%d f=%x: kernel mismatch", n, f)
 			}
+			// Eight lanes: the same blocks in lanes 0..3 and, reversed, in 4..7.
+			var h8 [64]uint64
+			p := [maxLanes][]byte{ms[0], ms[1], ms[2], ms[3], ms[3], ms[2], ms[1], ms[0]}
+			for w := 0; w < 8; w++ {
+				for l := 0; l < 4; l++ {
+					h8[8*w+l], h8[8*w+7-l] = h0[4*w+l], h0[4*w+l]
+				}
+			}
+			compressLanes(&h8, 8, &p, n, t0, f)
+			for w := 0; w < 8; w++ {
+				for l := 0; l < 4; l++ {
+					if h8[8*w+l] != b[4*w+l] || h8[8*w+7-l] != b[4*w+l] {
+						t.Fatalf("n=%d f=%x: eight-lane kernel mismatch in word %d lane %d", n, f, w, l)
+					}
+				}
+			}
 		}
 	}
 }
 
-func TestHasher4(t *testing.T) {
+// lanesHasher is Hasher4 or Hasher8 behind one face, for the tests.
+type lanesHasher struct {
+	h4    *Hasher4
+	h8    *Hasher8
+	lanes int
+}
+
+func newLanesHasher(lanes int, reset bool) lanesHasher {
+	h := lanesHasher{h4: new(Hasher4), h8: new(Hasher8), lanes: lanes}
+	if reset {
+		h.h4.Reset()
+		h.h8.Reset()
+	}
+	return h
+}
+
+func (h lanesHasher) write(ms [][]byte) {
+	if h.lanes == 4 {
+		h.h4.Write(ms[0], ms[1], ms[2], ms[3])
+		return
+	}
+	h.h8.Write((*[8][]byte)(ms))
+}
+
+func (h lanesHasher) writeByteAll(b byte) {
+	if h.lanes == 4 {
+		h.h4.WriteByteAll(b)
+		return
+	}
+	h.h8.WriteByteAll(b)
+}
+
+func (h lanesHasher) sum() [][32]byte {
+	if h.lanes == 4 {
+		var out [4][32]byte
+		h.h4.Sum(&out)
+		return out[:]
+	}
+	var out [8][32]byte
+	h.h8.Sum(&out)
+	return out[:]
+}
+
+func TestHasher(t *testing.T) {
 	impls(t, func(t *testing.T) {
 		r := rand.New(rand.NewSource(6))
-		for iter := 0; iter < 300; iter++ {
-			var h Hasher4
-			if iter%2 == 1 {
-				h.Reset()
-			}
-			var whole [4][]byte
-			pieces := r.Intn(6)
-			for p := 0; p < pieces; p++ {
-				l := []int{0, 1, 32, 64, 127, 128, 129, 256, r.Intn(600)}[r.Intn(9)]
-				if r.Intn(3) == 0 {
-					b := make([]byte, l)
-					r.Read(b)
-					h.WriteAll(b)
-					for i := range whole {
-						whole[i] = append(whole[i], b...)
+		for _, lanes := range []int{4, 8} {
+			for iter := 0; iter < 300; iter++ {
+				h := newLanesHasher(lanes, iter%2 == 1)
+				whole := make([][]byte, lanes)
+				pieces := r.Intn(6)
+				for p := 0; p < pieces; p++ {
+					l := []int{0, 1, 32, 64, 127, 128, 129, 256, r.Intn(600)}[r.Intn(9)]
+					ms := make([][]byte, lanes)
+					same := r.Intn(3) == 0
+					for i := range ms {
+						ms[i] = make([]byte, l)
+						r.Read(ms[i])
+						if same {
+							ms[i] = ms[0]
+						}
+						whole[i] = append(whole[i], ms[i]...)
 					}
-					continue
+					h.write(ms)
 				}
-				ms := randLanes(r, l)
-				h.Write(ms[0], ms[1], ms[2], ms[3])
-				for i := range whole {
-					whole[i] = append(whole[i], ms[i]...)
+				for i, d := range h.sum() {
+					if d != blake2b.Sum256(whole[i]) {
+						t.Fatalf("%d lanes: iter %d lane %d (len %d)", lanes, iter, i, len(whole[i]))
+					}
 				}
-			}
-			var out [4][32]byte
-			h.Sum(&out)
-			for i := range whole {
-				if out[i] != blake2b.Sum256(whole[i]) {
-					t.Fatalf("iter %d lane %d (len %d)", iter, i, len(whole[i]))
-				}
-			}
-			// Sum must not disturb the state.
-			h.WriteByteAll(0x01)
-			h.Sum(&out)
-			for i := range whole {
-				if out[i] != blake2b.Sum256(append(whole[i], 1)) {
-					t.Fatalf("iter %d lane %d after Sum", iter, i)
+				// Sum must not disturb the state.
+				h.writeByteAll(0x01)
+				for i, d := range h.sum() {
+					if d != blake2b.Sum256(append(whole[i], 1)) {
+						t.Fatalf("%d lanes: iter %d lane %d after Sum", lanes, iter, i)
+					}
 				}
 			}
 		}
@@ -250,8 +306,8 @@ func TestHasher4Diverge(t *testing.T) {
 func TestSumMany(t *testing.T) {
 	impls(t, func(t *testing.T) {
 		r := rand.New(rand.NewSource(8))
-		for n := 0; n <= 13; n++ {
-			for _, size := range []int{0, 6, 65, 129} {
+		for n := 0; n <= 19; n++ {
+			for _, size := range []int{0, 6, 65, 127, 128, 129, 300} {
 				stride := size + r.Intn(5)
 				data := make([]byte, n*stride+size+n+1)
 				r.Read(data)
@@ -318,6 +374,15 @@ func FuzzSum256x4(f *testing.F) {
 		Sum256x4Prefixed(&out, prefix, ms[0], ms[1], ms[2], data[3*l:])
 		if out[3] != ref(true, prefix, data[3*l:]) {
 			t.Fatalf("unequal lane 3")
+		}
+		// Overlapping leaves, a group of eight and a tail, for the eight-lane kernel.
+		size := len(data) / 8
+		dst := make([][32]byte, min(15, len(data)-size+1))
+		SumManyStrided(dst, prefix, data, size, 1)
+		for i := range dst {
+			if dst[i] != ref(true, prefix, data[i:i+size]) {
+				t.Fatalf("SumManyStrided size %d leaf %d", size, i)
+			}
 		}
 	})
 }
@@ -396,31 +461,37 @@ func TestSum256x4Parts(t *testing.T) {
 	})
 }
 
-func TestSumPairs4(t *testing.T) {
+func TestSumPairs(t *testing.T) {
 	impls(t, func(t *testing.T) {
 		r := rand.New(rand.NewSource(11))
-		for iter := 0; iter < 200; iter++ {
-			nodes := make([][32]byte, 8)
-			for i := range nodes {
-				r.Read(nodes[i][:])
-			}
-			orig := append([][32]byte(nil), nodes...)
-			var p Pairs4
-			var want [4][32]byte
-			for l := 0; l < 4; l++ {
-				a, b := r.Intn(8), r.Intn(8)
-				p.Left[l], p.Right[l] = &nodes[a], &nodes[b]
-				want[l] = blake2b.Sum256(append(append([]byte{byte(iter)}, orig[a][:]...), orig[b][:]...))
-			}
-			// Outputs alias inputs (distinct outputs per lane).
-			outs := r.Perm(8)[:4]
-			for l := 0; l < 4; l++ {
-				p.Out[l] = &nodes[outs[l]]
-			}
-			SumPairs4(&p, byte(iter))
-			for l := 0; l < 4; l++ {
-				if nodes[outs[l]] != want[l] {
-					t.Fatalf("iter %d lane %d", iter, l)
+		for _, lanes := range []int{4, 8} {
+			for iter := 0; iter < 200; iter++ {
+				nodes := make([][32]byte, 2*lanes)
+				for i := range nodes {
+					r.Read(nodes[i][:])
+				}
+				orig := append([][32]byte(nil), nodes...)
+				var left, right, out [8]*[32]byte
+				want := make([][32]byte, lanes)
+				for l := range lanes {
+					a, b := r.Intn(len(nodes)), r.Intn(len(nodes))
+					left[l], right[l] = &nodes[a], &nodes[b]
+					want[l] = blake2b.Sum256(append(append([]byte{byte(iter)}, orig[a][:]...), orig[b][:]...))
+				}
+				// Outputs alias inputs (distinct outputs per lane).
+				outs := r.Perm(len(nodes))[:lanes]
+				for l := range lanes {
+					out[l] = &nodes[outs[l]]
+				}
+				if lanes == 4 {
+					SumPairs4(&Pairs4{Left: [4]*[32]byte(left[:4]), Right: [4]*[32]byte(right[:4]), Out: [4]*[32]byte(out[:4])}, byte(iter))
+				} else {
+					SumPairs8(&Pairs8{Left: left, Right: right, Out: out}, byte(iter))
+				}
+				for l := range lanes {
+					if nodes[outs[l]] != want[l] {
+						t.Fatalf("%d lanes: iter %d lane %d", lanes, iter, l)
+					}
 				}
 			}
 		}
@@ -439,4 +510,17 @@ func BenchmarkPairs4(b *testing.B) {
 		SumPairs4(&p, 1)
 	}
 	b.ReportMetric(float64(4*b.N)/b.Elapsed().Seconds(), "hashes/s")
+}
+
+func BenchmarkPairs8(b *testing.B) {
+	var nodes [16][32]byte
+	var p Pairs8
+	for l := range 8 {
+		p.Left[l], p.Right[l], p.Out[l] = &nodes[2*l], &nodes[2*l+1], &nodes[l]
+	}
+	b.SetBytes(8 * 65)
+	for i := 0; i < b.N; i++ {
+		SumPairs8(&p, 1)
+	}
+	b.ReportMetric(float64(8*b.N)/b.Elapsed().Seconds(), "hashes/s")
 }

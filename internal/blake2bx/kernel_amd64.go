@@ -9,10 +9,12 @@ import (
 )
 
 // useAVX2 selects the assembly kernels; useAVX512 their flavour that rotates with
-// AVX-512VL's VPRORQ (see asmgen). Tests clear them to exercise the other paths.
+// AVX-512VL's VPRORQ, useWide the eight-lane kernels on ZMM registers (see asmgen).
+// Tests clear them to exercise the other paths.
 var (
 	useAVX2   = cpu.X86.HasAVX2
 	useAVX512 = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
+	useWide   = useAVX512
 )
 
 //go:noescape
@@ -45,3 +47,12 @@ func pairs4Asm(p *Pairs4, prefix uint64) {
 		pairs4AVX2(p, prefix)
 	}
 }
+
+//go:noescape
+func blocks8AVX512(h *[64]uint64, p *[8]*byte, n int, t, f uint64)
+
+//go:noescape
+func pairs8AVX512(p *Pairs8, prefix uint64)
+
+//go:noescape
+func leaves8AVX512(dst *[8][32]byte, p *[8]*byte, size int, prefix uint64)

@@ -31,3 +31,28 @@ func SumPair(prefix byte, left, right *[32]byte) [32]byte {
 	copy(buf[33:], right[:])
 	return Sum256(buf[:])
 }
+
+// Pairs8 describes eight hashes *Out[i] = Sum256(prefix || *Left[i] || *Right[i]).
+type Pairs8 struct {
+	Left, Right, Out [8]*[32]byte
+}
+
+// SumPairs8 is SumPairs4 for eight lanes: all inputs are read before any output is
+// written. CPUs with AVX-512 hash the eight lanes at once, others four at a time.
+func SumPairs8(p *Pairs8, prefix byte) {
+	if useWide {
+		pairs8AVX512(p, uint64(prefix))
+		return
+	}
+	var out [8][32]byte
+	var q Pairs4
+	for half := 0; half < 8; half += 4 {
+		for i := range 4 {
+			q.Left[i], q.Right[i], q.Out[i] = p.Left[half+i], p.Right[half+i], &out[half+i]
+		}
+		SumPairs4(&q, prefix)
+	}
+	for i := range out {
+		*p.Out[i] = out[i]
+	}
+}

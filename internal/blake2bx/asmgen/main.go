@@ -1,11 +1,11 @@
-// Command asmgen prints the AVX2 assembly for the 4-lane BLAKE2b
-// compression function used by package blake2bx.
+// Command asmgen prints the AVX2 and AVX-512 assembly for the 4- and 8-lane
+// BLAKE2b compression functions used by package blake2bx.
 //
 // Usage (from internal/blake2bx):
 //
 //	go run ./asmgen -out blocks4_amd64.s
 //
-// It emits two functions:
+// It emits two functions in two flavours (and the eight-lane kernels of wide.go):
 //
 //	func blocks4AVX2(h *[32]uint64, p0, p1, p2, p3 *byte, n int, t, f uint64)
 //	func pairs4AVX2(p *Pairs4, prefix uint64)
@@ -101,6 +101,33 @@ type gen struct {
 	w *bufio.Writer
 	// vprorq selects the AVX-512VL flavour: rotations with VPRORQ.
 	vprorq bool
+	// wide selects the eight-lane AVX-512F kernels: ZMM registers, rotations with
+	// VPRORQ, the message words in Z16..Z31 instead of stack slots.
+	wide bool
+}
+
+// v names vector register n at the kernel's width.
+func (g *gen) v(n int) string {
+	if g.wide {
+		return fmt.Sprintf("Z%d", n)
+	}
+	return y(n)
+}
+
+// xor is the mnemonic of a vector XOR at the kernel's width (ZMM needs the EVEX form).
+func (g *gen) xor() string {
+	if g.wide {
+		return "VPXORQ"
+	}
+	return "VPXOR"
+}
+
+// msg is the operand holding message word k: a stack slot, or Z16+k.
+func (g *gen) msg(k int) string {
+	if g.wide {
+		return g.v(16 + k)
+	}
+	return slot(k)
 }
 
 // suffix names the flavour's functions.
@@ -113,9 +140,9 @@ func (g *gen) suffix() string {
 
 // rotr rotates the four words q[j][w] right by r bits.
 func (g *gen) rotr(q [4][4]int, w, r int) {
-	if g.vprorq {
+	if g.vprorq || g.wide {
 		for j := 0; j < 4; j++ {
-			g.i("VPRORQ $%d, %s, %s", r, y(q[j][w]), y(q[j][w]))
+			g.i("VPRORQ $%d, %s, %s", r, g.v(q[j][w]), g.v(q[j][w]))
 		}
 		return
 	}
@@ -148,8 +175,6 @@ func (g *gen) p(format string, args ...any) { fmt.Fprintf(g.w, format+"\n", args
 func (g *gen) i(format string, args ...any) { fmt.Fprintf(g.w, "\t"+format+"\n", args...) }
 
 func y(n int) string { return fmt.Sprintf("Y%d", n) }
-
-func msg(k int) string { return slot(k) }
 
 func main() {
 	out := flag.String("out", "", "output file (default stdout)")
@@ -186,6 +211,7 @@ func generate(w *bufio.Writer) {
 		g.p("")
 		g.pairs()
 	}
+	g.wideKernels()
 }
 
 // blocks emits
@@ -209,10 +235,7 @@ func (g *gen) blocks() {
 	g.p("loop:")
 	g.transpose()
 	g.loadState()
-	for r := 0; r < 12; r++ {
-		g.p("\t// round %d", r)
-		g.round(sigma[r%10], &[16]bool{})
-	}
+	g.rounds(&[16]bool{})
 	g.finalize()
 	g.i("ADDQ $128, R8")
 	g.i("ADDQ $128, R9")
@@ -267,15 +290,15 @@ func (g *gen) pairs() {
 	g.i("VPBROADCASTQ prefix+8(FP), Y12")
 	g.i("VPSLLQ $8, Y0, Y13")
 	g.i("VPOR Y12, Y13, Y13")
-	g.i("VMOVDQA Y13, %s", msg(0))
+	g.i("VMOVDQA Y13, %s", g.msg(0))
 	for k := 1; k < 8; k++ {
 		g.i("VPSRLQ $56, %s, Y13", y(w[k-1]))
 		g.i("VPSLLQ $8, %s, Y14", y(w[k]))
 		g.i("VPOR Y13, Y14, Y14")
-		g.i("VMOVDQA Y14, %s", msg(k))
+		g.i("VMOVDQA Y14, %s", g.msg(k))
 	}
 	g.i("VPSRLQ $56, %s, Y13", y(w[7]))
-	g.i("VMOVDQA Y13, %s", msg(8))
+	g.i("VMOVDQA Y13, %s", g.msg(8))
 	g.p("\t// v0..v7 = initial h, v8..v15 = IV with t = 65 and the final flag")
 	for r := 0; r < 8; r++ {
 		g.i("VMOVDQU hinit4<>+%d(SB), %s", 32*r, y(r))
@@ -283,14 +306,7 @@ func (g *gen) pairs() {
 	for r := 8; r < 16; r++ {
 		g.i("VMOVDQU ivpair<>+%d(SB), %s", 32*(r-8), y(r))
 	}
-	var zero [16]bool
-	for k := 9; k < 16; k++ {
-		zero[k] = true
-	}
-	for r := 0; r < 12; r++ {
-		g.p("\t// round %d", r)
-		g.round(sigma[r%10], &zero)
-	}
+	g.pairRounds()
 	g.p("\t// digest words 0..3 = hinit ^ v[w] ^ v[w+8], transposed to lanes")
 	for r := 0; r < 4; r++ {
 		g.i("VPXOR %s, %s, %s", y(r+8), y(r), y(r))
@@ -303,6 +319,25 @@ func (g *gen) pairs() {
 	}
 	g.i("VZEROUPPER")
 	g.i("RET")
+}
+
+// pairRounds emits the twelve rounds of an inner node's single block, whose message
+// words 9..15 are zero: their additions are left out.
+func (g *gen) pairRounds() {
+	var zero [16]bool
+	for k := 9; k < 16; k++ {
+		zero[k] = true
+	}
+	g.rounds(&zero)
+}
+
+// rounds emits the twelve rounds, leaving out the additions of the message words
+// marked zero.
+func (g *gen) rounds(zero *[16]bool) {
+	for r := 0; r < 12; r++ {
+		g.p("\t// round %d", r)
+		g.round(sigma[r%10], zero)
+	}
 }
 
 func (g *gen) constants() {
@@ -354,10 +389,9 @@ func (g *gen) constants() {
 			g.p("DATA %s<>+%d(SB)/8, $0x%016x", name, 8*q, v)
 		}
 		g.p("GLOBL %s<>(SB), (NOPTR+RODATA), $32", name)
-		if idx == 0 {
-			g.p("")
-		}
+		g.p("")
 	}
+	g.wideConstants()
 }
 
 // transpose loads one 128-byte block from each lane and stores the 16
@@ -376,7 +410,7 @@ func (g *gen) transpose() {
 		r := [4]int{base, base + 1, base + 2, base + 3}
 		g.transpose4(r, [4]int{base + 4, base + 5, base + 6, base + 7}, r)
 		for k := range r {
-			g.i("VMOVDQA %s, %s", y(r[k]), msg(4*grp+k))
+			g.i("VMOVDQA %s, %s", y(r[k]), g.msg(4*grp+k))
 		}
 	}
 }
@@ -403,40 +437,40 @@ func (g *gen) loadState() {
 func (g *gen) halfRound(q [4][4]int, mx, my [4]int, zero *[16]bool) {
 	for j := 0; j < 4; j++ {
 		if !zero[mx[j]] {
-			g.i("VPADDQ %s, %s, %s", msg(mx[j]), y(q[j][0]), y(q[j][0]))
+			g.i("VPADDQ %s, %s, %s", g.msg(mx[j]), g.v(q[j][0]), g.v(q[j][0]))
 		}
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPADDQ %s, %s, %s", y(q[j][1]), y(q[j][0]), y(q[j][0]))
+		g.i("VPADDQ %s, %s, %s", g.v(q[j][1]), g.v(q[j][0]), g.v(q[j][0]))
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPXOR %s, %s, %s", y(q[j][0]), y(q[j][3]), y(q[j][3]))
+		g.i(g.xor()+" %s, %s, %s", g.v(q[j][0]), g.v(q[j][3]), g.v(q[j][3]))
 	}
 	g.rotr(q, 3, 32)
 	for j := 0; j < 4; j++ {
-		g.i("VPADDQ %s, %s, %s", y(q[j][3]), y(q[j][2]), y(q[j][2]))
+		g.i("VPADDQ %s, %s, %s", g.v(q[j][3]), g.v(q[j][2]), g.v(q[j][2]))
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPXOR %s, %s, %s", y(q[j][2]), y(q[j][1]), y(q[j][1]))
+		g.i(g.xor()+" %s, %s, %s", g.v(q[j][2]), g.v(q[j][1]), g.v(q[j][1]))
 	}
 	g.rotr(q, 1, 24)
 	for j := 0; j < 4; j++ {
 		if !zero[my[j]] {
-			g.i("VPADDQ %s, %s, %s", msg(my[j]), y(q[j][0]), y(q[j][0]))
+			g.i("VPADDQ %s, %s, %s", g.msg(my[j]), g.v(q[j][0]), g.v(q[j][0]))
 		}
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPADDQ %s, %s, %s", y(q[j][1]), y(q[j][0]), y(q[j][0]))
+		g.i("VPADDQ %s, %s, %s", g.v(q[j][1]), g.v(q[j][0]), g.v(q[j][0]))
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPXOR %s, %s, %s", y(q[j][0]), y(q[j][3]), y(q[j][3]))
+		g.i(g.xor()+" %s, %s, %s", g.v(q[j][0]), g.v(q[j][3]), g.v(q[j][3]))
 	}
 	g.rotr(q, 3, 16)
 	for j := 0; j < 4; j++ {
-		g.i("VPADDQ %s, %s, %s", y(q[j][3]), y(q[j][2]), y(q[j][2]))
+		g.i("VPADDQ %s, %s, %s", g.v(q[j][3]), g.v(q[j][2]), g.v(q[j][2]))
 	}
 	for j := 0; j < 4; j++ {
-		g.i("VPXOR %s, %s, %s", y(q[j][2]), y(q[j][1]), y(q[j][1]))
+		g.i(g.xor()+" %s, %s, %s", g.v(q[j][2]), g.v(q[j][1]), g.v(q[j][1]))
 	}
 	g.rotr(q, 1, 63)
 }
