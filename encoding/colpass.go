@@ -43,7 +43,7 @@ func (e *Codec) columnPassWhole(w *worker, from, to, count int, seg rs.Segment, 
 		for i := 0; i < k1; i++ {
 			pk.PackSymbols(tile.In(i), func(c int) []byte { return secondary[a+c][i*s : (i+1)*s] })
 		}
-		em.queuePrefetch(secondary[b:columnGroup(b, count, to, k2)], (n-k1)*width/4)
+		em.queuePrefetch(secondary[b:columnGroup(b, count, to, k2)], (n-k1)*width/8)
 		tile.Encode()
 		// Repair j of the group is symbols a..b-1 of primary sliver k1+j.
 		var dst func(j int) []byte
@@ -87,7 +87,7 @@ func (e *Codec) columnPassSegmented(w *worker, from, to int, segs []rs.Segment, 
 					next = append(next, secondary[nc][i*s+lo:i*s+hi])
 				}
 			}
-			em.queuePrefetch(next, (n-k1+3)/4)
+			em.queuePrefetch(next, (n-k1+7)/8)
 			tile.Encode()
 			w.tails = grow(w.tails, (n-k1)*tl)
 			tails := w.tails

@@ -11,7 +11,7 @@ import (
 // Hashing is compute-bound, the rest is memory traffic. Done in bursts, streaming a few
 // kilobytes or touching the next tile's originals stalls the core until memory
 // catches up; so the traffic is queued and issued a little at a time, between groups of
-// four leaves hashed (tick), where it proceeds while the core computes.
+// eight leaves hashed (tick), where it proceeds while the core computes.
 type emitter struct {
 	leaves  []merkle.Digest
 	streams []streamJob
@@ -85,12 +85,12 @@ type leafGrid struct{ base, jStride, bStride int }
 func (g leafGrid) at(j, b int) int { return g.base + j*g.jStride + b*g.bStride }
 
 // hashRuns hashes runs of w symbols of s bytes, back to back in data, the first being
-// run j0 of grid, four leaves at a time with a tick after each four.
+// run j0 of grid, eight leaves at a time with a tick after each eight.
 func (em *emitter) hashRuns(data []byte, s, w, j0 int, grid leafGrid) {
-	var d [4]merkle.Digest
+	var d [8]merkle.Digest
 	total := len(data) / s
-	for k := 0; k < total; k += 4 {
-		n := min(4, total-k)
+	for k := 0; k < total; k += 8 {
+		n := min(8, total-k)
 		merkle.LeafHashes(d[:n], data[k*s:], s)
 		for i := 0; i < n; i++ {
 			em.leaves[grid.at(j0+(k+i)/w, (k+i)%w)] = d[i]
@@ -100,8 +100,8 @@ func (em *emitter) hashRuns(data []byte, s, w, j0 int, grid leafGrid) {
 }
 
 // runBatch is the number of runs unpacked (or gathered), hashed and streamed together:
-// four runs of any length make whole four-lane hash groups.
-const runBatch = 4
+// eight runs of any length make whole eight-lane hash groups.
+const runBatch = 8
 
 // runScratch is double-buffered scratch for batches of runs: a batch's runs are
 // streamed while the next batch is hashed.

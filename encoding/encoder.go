@@ -239,11 +239,11 @@ func (p Params) primarySlivers(rows *[]byte, blob []byte, s int) [][]byte {
 func (p Params) metadataFromLeaves(leaves []merkle.Digest, length uint64, parallel int) VerifiedMetadata {
 	n := p.NShards
 	// Row r's tree has leaves r*n.., column c's has leaves c, c+n, ...: both read in
-	// place (the column trees' level 0 walks rows of the matrix four columns at a time,
-	// so parts start at multiples of four).
+	// place (the column trees' level 0 walks rows of the matrix eight columns at a time,
+	// so parts start at multiples of eight).
 	rowRoots := make([]merkle.Digest, n)
 	colRoots := make([]merkle.Digest, n)
-	bounds := splitUnits(n, parallel, func(a int) int { return min(a+4, n) })
+	bounds := splitUnits(n, parallel, func(a int) int { return min(a+8, n) })
 	inParallel(parallel, func(i int) {
 		a, b := bounds[i], bounds[i+1]
 		if a < b {

@@ -66,18 +66,18 @@ func segBytes(seg rs.Segment, s int) (lo, hi int) {
 	return seg.Lo, seg.Hi
 }
 
-// segmentHashers hashes the n symbols of one codeword of a segmented tile, four lanes
+// segmentHashers hashes the n symbols of one codeword of a segmented tile, eight lanes
 // at a time, as the segments are produced. Lanes past n repeat the last symbol.
 type segmentHashers struct {
-	h   []merkle.LeafHasher4
+	h   []merkle.LeafHasher8
 	n   int
-	out [4]merkle.Digest
+	out [8]merkle.Digest
 }
 
 func (sh *segmentHashers) reset(n int) {
-	groups := (n + 3) / 4
+	groups := (n + 7) / 8
 	if cap(sh.h) < groups {
-		sh.h = make([]merkle.LeafHasher4, groups)
+		sh.h = make([]merkle.LeafHasher8, groups)
 	}
 	sh.h = sh.h[:groups]
 	for i := range sh.h {
@@ -87,14 +87,14 @@ func (sh *segmentHashers) reset(n int) {
 }
 
 // write appends piece(i) to symbol i for every symbol (pieces of equal lengths), with a
-// tick of em after each group of four.
+// tick of em after each group of eight.
 func (sh *segmentHashers) write(em *emitter, piece func(i int) []byte) {
 	for g := range sh.h {
-		var p [4][]byte
+		var p [8][]byte
 		for l := range p {
-			p[l] = piece(min(4*g+l, sh.n-1))
+			p[l] = piece(min(8*g+l, sh.n-1))
 		}
-		sh.h[g].Write(p[0], p[1], p[2], p[3])
+		sh.h[g].Write(&p)
 		em.tick()
 	}
 }
@@ -103,8 +103,8 @@ func (sh *segmentHashers) write(em *emitter, piece func(i int) []byte) {
 func (sh *segmentHashers) sum(leaves []merkle.Digest, at func(i int) int) {
 	for g := range sh.h {
 		sh.h[g].Sum(&sh.out)
-		for l := 0; l < 4 && 4*g+l < sh.n; l++ {
-			leaves[at(4*g+l)] = sh.out[l]
+		for l := 0; l < 8 && 8*g+l < sh.n; l++ {
+			leaves[at(8*g+l)] = sh.out[l]
 		}
 	}
 }

@@ -94,7 +94,7 @@ func (e *Codec) rowPassSegmented(w *worker, from, to int, segs []rs.Segment, pri
 					next = append(next, primary[nr][c*s+lo:c*s+hi])
 				}
 			}
-			em.queuePrefetch(next, (n+3)/4)
+			em.queuePrefetch(next, (n+7)/8)
 			tile.Encode()
 			for j := 0; j < n-k2; j++ {
 				out := tile.Out(j)

@@ -12,7 +12,7 @@ func raw(d []Digest) [][DigestSize]byte {
 }
 
 // LeafHashes sets dst[i] = LeafHash(data[i*size : (i+1)*size]) for every i
-// in [0, len(dst)), hashing four leaves at a time. It panics if data holds
+// in [0, len(dst)), hashing eight (or four) leaves at a time. It panics if data holds
 // fewer than len(dst)*size bytes.
 func LeafHashes(dst []Digest, data []byte, size int) {
 	blake2bx.SumManyStrided(raw(dst), leafPrefix, data, size, size)
@@ -31,27 +31,27 @@ func LeafHashesStrided(dst []Digest, data []byte, size, stride int) {
 // [0, len(dst)); leaf is called once per index in increasing order. Use it
 // for leaves that are not evenly spaced in one buffer, e.g. column j of a
 // matrix kept as separate rows: leaf(i) = rows[i][j*s : (j+1)*s]. Groups
-// of four leaves of equal length are hashed together.
+// of leaves of equal length are hashed together.
 func LeafHashesFunc(dst []Digest, leaf func(i int) []byte) {
 	blake2bx.SumMany(raw(dst), leafPrefix, leaf)
 }
 
-// LeafHasher4 computes four leaf hashes from leaves written piece by piece, all four in
-// lock step, e.g. while the pieces are produced: Reset, then Write pieces of equal
-// length to the four lanes, then Sum. The zero value needs a Reset.
-type LeafHasher4 struct{ h blake2bx.Hasher4 }
+// LeafHasher8 computes eight leaf hashes from leaves written piece by piece, all eight
+// in lock step, e.g. while the pieces are produced: Reset, then Write pieces of equal
+// length to the eight lanes, then Sum. The zero value needs a Reset.
+type LeafHasher8 struct{ h blake2bx.Hasher8 }
 
-// Reset starts four empty leaves.
-func (l *LeafHasher4) Reset() {
+// Reset starts eight empty leaves.
+func (l *LeafHasher8) Reset() {
 	l.h.Reset()
 	l.h.WriteByteAll(leafPrefix)
 }
 
-// Write appends p_i to leaf i. The four pieces should have the same length (otherwise
-// the lanes are hashed one at a time).
-func (l *LeafHasher4) Write(p0, p1, p2, p3 []byte) { l.h.Write(p0, p1, p2, p3) }
+// Write appends p[i] to leaf i. The eight pieces should have the same length
+// (otherwise the lanes are hashed one at a time).
+func (l *LeafHasher8) Write(p *[8][]byte) { l.h.Write(p) }
 
-// Sum writes the leaf hashes of the four leaves.
-func (l *LeafHasher4) Sum(out *[4]Digest) {
-	l.h.Sum((*[4][DigestSize]byte)(unsafe.Pointer(out)))
+// Sum writes the leaf hashes of the eight leaves.
+func (l *LeafHasher8) Sum(out *[8]Digest) {
+	l.h.Sum((*[8][DigestSize]byte)(unsafe.Pointer(out)))
 }

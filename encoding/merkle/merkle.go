@@ -9,7 +9,7 @@
 //   - A proof is the list of siblings from the leaf to the root; siblings
 //     that are padding are Node Empty, all others Node Digest.
 //
-// The batch functions (LeafHashes*, Roots*) hash four messages at a time
+// The batch functions (LeafHashes*, Roots*) hash eight messages at a time
 // with internal/blake2bx and are the intended hot path of blob encoding.
 package merkle
 

@@ -2,11 +2,11 @@ package merkle
 
 import "github.com/tuskstore/tusk/internal/blake2bx"
 
-// pairBatcher collects inner-node jobs and hashes them four at a time.
-// All four reads of a batch happen before any of its writes, so a job may
+// pairBatcher collects inner-node jobs and hashes them eight at a time.
+// All reads of a batch happen before any of its writes, so a job may
 // write the node it reads (levels are reduced in place).
 type pairBatcher struct {
-	jobs blake2bx.Pairs4
+	jobs blake2bx.Pairs8
 	n    int
 }
 
@@ -15,8 +15,8 @@ func (p *pairBatcher) add(l, r, dst *Digest) {
 	p.jobs.Right[p.n] = (*[DigestSize]byte)(r)
 	p.jobs.Out[p.n] = (*[DigestSize]byte)(dst)
 	p.n++
-	if p.n == 4 {
-		blake2bx.SumPairs4(&p.jobs, innerPrefix)
+	if p.n == len(p.jobs.Out) {
+		blake2bx.SumPairs8(&p.jobs, innerPrefix)
 		p.n = 0
 	}
 }
@@ -29,10 +29,10 @@ func (p *pairBatcher) flush() {
 		*p.jobs.Out[0] = blake2bx.SumPair(innerPrefix, p.jobs.Left[0], p.jobs.Right[0])
 	default:
 		// Repeat job 0 in the unused lanes (it writes the same value).
-		for i := p.n; i < 4; i++ {
+		for i := p.n; i < len(p.jobs.Out); i++ {
 			p.jobs.Left[i], p.jobs.Right[i], p.jobs.Out[i] = p.jobs.Left[0], p.jobs.Right[0], p.jobs.Out[0]
 		}
-		blake2bx.SumPairs4(&p.jobs, innerPrefix)
+		blake2bx.SumPairs8(&p.jobs, innerPrefix)
 	}
 	p.n = 0
 }
@@ -45,8 +45,8 @@ type treeSrc struct {
 }
 
 // groupSize is the number of trees reduced together so that the small top
-// levels of the trees still fill all four hash lanes.
-const groupSize = 4
+// levels of the trees still fill all eight hash lanes.
+const groupSize = 8
 
 // rootsGroup sets dst[t] to the root of srcs[t]. scratch must hold at least
 // (n+1)/2 digests for every tree.
@@ -142,7 +142,7 @@ func Root(leaves []Digest) Digest {
 
 // Roots sets dst[i] to the root of the tree with leaf hashes trees[i]. The
 // trees are reduced a few at a time, level by level, with inner nodes
-// hashed four at a time across the trees. It panics if
+// hashed eight at a time across the trees. It panics if
 // len(dst) != len(trees).
 func Roots(dst []Digest, trees [][]Digest) {
 	if len(dst) != len(trees) {
