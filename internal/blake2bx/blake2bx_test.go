@@ -78,6 +78,14 @@ func TestSum256x4(t *testing.T) {
 					t.Fatalf("Sum256x4 len %d lane %d", l, i)
 				}
 			}
+			// The one-shot lock step on eight lanes (lanes 4..7 repeat 0..3).
+			var out8 [8][32]byte
+			sumLanes(out8[:], true, 7, [][]byte{ms[0], ms[1], ms[2], ms[3], ms[0], ms[1], ms[2], ms[3]})
+			for i := range out8 {
+				if out8[i] != ref(true, 7, ms[i%4]) {
+					t.Fatalf("sumLanes(8) len %d lane %d", l, i)
+				}
+			}
 			for _, p := range []byte{0, 1, 0xff} {
 				Sum256x4Prefixed(&out, p, ms[0], ms[1], ms[2], ms[3])
 				for i := range ms {
@@ -344,9 +352,11 @@ func TestSumMany(t *testing.T) {
 func TestNoAllocs(t *testing.T) {
 	ms := randLanes(rand.New(rand.NewSource(9)), 303)
 	var out [4][32]byte
+	many := make([][32]byte, 10)
 	if a := testing.AllocsPerRun(100, func() {
 		Sum256x4Prefixed(&out, 0, ms[0], ms[1], ms[2], ms[3])
 		out[0] = Sum256Prefixed(1, ms[1])
+		SumManyStrided(many, 0, ms[0], 30, 30)
 	}); a != 0 {
 		t.Fatalf("%v allocations", a)
 	}

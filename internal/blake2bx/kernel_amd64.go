@@ -14,7 +14,7 @@ import (
 var (
 	useAVX2   = cpu.X86.HasAVX2
 	useAVX512 = cpu.X86.HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
-	useWide   = useAVX512
+	useWide   = useAVX512 && cpu.X86.HasAVX512BW // byte-masked loads and 64-bit masks
 )
 
 //go:noescape
