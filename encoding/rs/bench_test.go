@@ -51,3 +51,27 @@ func BenchmarkCode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPacking packs and unpacks a tile's batch of small symbols, as the encode at
+// n = 1000 does for 1, 16 and 64 MiB blobs (symbols of 6, 76 and 302 bytes, 2 KiB
+// vectors), in the cache.
+func BenchmarkPacking(b *testing.B) {
+	for _, s := range []int{6, 76, 302} {
+		count, segs := PlanTiles(s, 2048)
+		pk := NewPacking(s, segs[0], count)
+		run := make([]byte, count*s)
+		packed := make([]byte, pk.Len())
+		b.Run(fmt.Sprintf("unpack/s=%d", s), func(b *testing.B) {
+			for range b.N {
+				pk.UnpackRun(run, packed)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*count), "ns/symbol")
+		})
+		b.Run(fmt.Sprintf("pack/s=%d", s), func(b *testing.B) {
+			for range b.N {
+				pk.PackRun(packed, run)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*count), "ns/symbol")
+		})
+	}
+}

@@ -48,8 +48,41 @@ type Packing struct {
 	size     int
 	// lanes holds the tail region of a batch of several symbols deinterleaved: the low
 	// bytes of all its elements, then the high bytes, each symbol's te elements
-	// consecutive (see PackRun).
+	// consecutive (see PackRun). Each half is followed by laneSlack spare bytes.
 	lanes []byte
+}
+
+// laneSlack is the spare room after each half of Packing.lanes: a symbol's low or high
+// tail bytes (te < 32 of them) are moved 32 bytes at a time where the room allows, the
+// excess landing on bytes written after them (the next symbol's) or on spare room.
+const laneSlack = 32
+
+// move32 copies the first 32 bytes of src to dst, which do not overlap, through
+// registers (an assignment of one array to another calls memmove).
+func move32(dst, src []byte) {
+	v := *(*[32]byte)(src)
+	*(*[32]byte)(dst) = v
+}
+
+// copyChunks copies whole chunks (len(src) is a multiple of 64) from src to dst, which
+// do not overlap: through registers when they are few, which beats memmove's call.
+func copyChunks(dst, src []byte) {
+	if len(src) > 2*64 {
+		copy(dst, src)
+		return
+	}
+	dst = dst[:len(src)]
+	for len(src) >= 64 {
+		v := *(*[64]byte)(src)
+		*(*[64]byte)(dst) = v
+		dst, src = dst[64:], src[64:]
+	}
+}
+
+// laneHalves returns the low and high halves of the lanes, each with its spare room.
+func (p *Packing) laneHalves() (lo, hi []byte) {
+	half := len(p.lanes) / 2
+	return p.lanes[:half], p.lanes[half:]
 }
 
 // NewPacking returns the packing of segment seg of count symbols of symbolSize bytes.
@@ -61,7 +94,7 @@ func NewPacking(symbolSize int, seg Segment, count int) Packing {
 	p.tailOff = count * (p.hi - p.lo)
 	p.size = p.tailOff + (count*p.te+31)/32*64
 	if count > 1 && p.te > 0 {
-		p.lanes = make([]byte, p.size-p.tailOff)
+		p.lanes = make([]byte, 2*(p.size-p.tailOff+laneSlack))
 	}
 	return p
 }
@@ -124,7 +157,8 @@ func (p *Packing) UnpackTail(t []byte, src []byte, b int) {
 // the symbol's tail starts.
 func (p *Packing) Bounds() (lo, hi, tail int) { return p.lo, p.hi, p.fullEnd }
 
-// PackRun packs the batch from run, count consecutive symbols.
+// PackRun packs the batch from run, count consecutive symbols. It may read (not use) up
+// to 32 bytes past the run, within its capacity.
 func (p *Packing) PackRun(dst []byte, run []byte) {
 	switch {
 	case p.te == 0 && p.lo == 0 && p.hi == p.s:
@@ -141,7 +175,8 @@ func (p *Packing) PackRun(dst []byte, run []byte) {
 	}
 }
 
-// PackSymbols packs the batch, symbol b being sym(b), into dst.
+// PackSymbols packs the batch, symbol b being sym(b), into dst. Like PackRun it may
+// read up to 32 bytes past a symbol, within its capacity.
 func (p *Packing) PackSymbols(dst []byte, sym func(b int) []byte) {
 	if p.lanes == nil {
 		for b := 0; b < p.count; b++ {
@@ -161,21 +196,28 @@ func (p *Packing) PackSymbols(dst []byte, sym func(b int) []byte) {
 // rather than each symbol's tail being split at the chunks' boundaries.
 
 // packToLanes packs the chunks of sym, symbol b, into dst and its tail into the lanes.
+// The symbols must be packed in order (b ascending): the tail bytes are moved 32 at a
+// time where sym's capacity allows (reading up to 32 bytes past the symbol, unused),
+// which overwrites the lanes of the next symbol.
 func (p *Packing) packToLanes(dst []byte, b int, sym []byte) {
 	w, te := p.hi-p.lo, p.te
-	copy(dst[b*w:(b+1)*w], sym[p.lo:p.hi])
-	half := len(p.lanes) / 2
+	copyChunks(dst[b*w:(b+1)*w], sym[p.lo:p.hi])
+	lo, hi := p.laneHalves()
+	if t := sym[p.fullEnd:cap(sym)]; len(t) >= te+laneSlack {
+		move32(lo[b*te:], t)
+		move32(hi[b*te:], t[te:])
+		return
+	}
 	t := sym[p.fullEnd : p.fullEnd+2*te]
-	copyLane(p.lanes[b*te:(b+1)*te], t[:te])
-	copyLane(p.lanes[half+b*te:half+(b+1)*te], t[te:])
+	copyLane(lo[b*te:(b+1)*te], t[:te])
+	copyLane(hi[b*te:(b+1)*te], t[te:])
 }
 
 // interleaveLanes writes the lanes into the tail region of dst.
 func (p *Packing) interleaveLanes(dst []byte) {
-	half := len(p.lanes) / 2
-	lo, hi := p.lanes[:half], p.lanes[half:]
+	lo, hi := p.laneHalves()
 	region := dst[p.tailOff:p.size]
-	for c := 0; c < half/32; c++ {
+	for c := 0; c < len(region)/64; c++ {
 		*(*[32]byte)(region[64*c:]) = *(*[32]byte)(lo[32*c:])
 		*(*[32]byte)(region[64*c+32:]) = *(*[32]byte)(hi[32*c:])
 	}
@@ -192,17 +234,25 @@ func (p *Packing) UnpackRun(run []byte, src []byte) {
 		}
 	default:
 		w, te := p.hi-p.lo, p.te
-		half := len(p.lanes) / 2
-		lo, hi := p.lanes[:half], p.lanes[half:]
+		lo, hi := p.laneHalves()
 		region := src[p.tailOff:p.size]
-		for c := 0; c < half/32; c++ {
+		for c := 0; c < len(region)/64; c++ {
 			*(*[32]byte)(lo[32*c:]) = *(*[32]byte)(region[64*c:])
 			*(*[32]byte)(hi[32*c:]) = *(*[32]byte)(region[64*c+32:])
 		}
+		run = run[:p.count*p.s]
+		// With the segment covering whole symbols, the tail's bytes are moved 32 at a
+		// time, the excess landing on the start of the next symbol, written next; the
+		// last symbol's are copied exactly.
+		whole := p.lo == 0 && p.hi == p.fullEnd
 		for b := 0; b < p.count; b++ {
-			sym := run[b*p.s : (b+1)*p.s]
-			copy(sym[p.lo:p.hi], src[b*w:(b+1)*w])
-			t := sym[p.fullEnd : p.fullEnd+2*te]
+			copyChunks(run[b*p.s+p.lo:b*p.s+p.hi], src[b*w:(b+1)*w])
+			if t := run[b*p.s+p.fullEnd:]; whole && len(t) >= te+laneSlack {
+				move32(t, lo[b*te:])
+				move32(t[te:], hi[b*te:])
+				continue
+			}
+			t := run[b*p.s+p.fullEnd : (b+1)*p.s]
 			copyLane(t[:te], lo[b*te:(b+1)*te])
 			copyLane(t[te:], hi[b*te:(b+1)*te])
 		}

@@ -146,39 +146,65 @@ func TestPlanTiles(t *testing.T) {
 	}
 }
 
-// TestPackingRoundTrip packs and unpacks batches through every access method.
+// TestPackingRoundTrip packs and unpacks batches through every access method, with
+// whole symbols and segments of them. Tails are moved 32 bytes at a time where the
+// buffers allow: the packed vector must not depend on what lies past the symbols, and
+// unpacking must not write past the run.
 func TestPackingRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 44))
 	for _, s := range []int{2, 6, 46, 62, 64, 66, 130, 302} {
 		for _, count := range []int{1, 2, 3, 11, 33} {
-			_, segs := PlanTiles(s, 128)
-			run := randomBytes(rng, count*s)
-			back := make([]byte, len(run))
-			for _, seg := range segs {
-				pk := NewPacking(s, seg, count)
-				if pk.Len()%64 != 0 || pk.Count() != count {
-					t.Fatalf("s=%d count=%d: packed length %d", s, count, pk.Len())
-				}
-				packed := randomBytes(rng, pk.Len())
-				pk.PackRun(packed, run)
-				pk.UnpackRun(back, packed)
-				lo, hi, tail := pk.Bounds()
-				for b := 0; b < count; b++ {
-					sym := run[b*s : (b+1)*s]
-					if !bytes.Equal(pk.Chunks(packed, b), sym[lo:hi]) {
-						t.Fatalf("s=%d count=%d: chunks of %d", s, count, b)
-					}
-					tl := make([]byte, pk.TailLen())
-					pk.UnpackTail(tl, packed, b)
-					if !bytes.Equal(tl, sym[tail:tail+pk.TailLen()]) {
-						t.Fatalf("s=%d count=%d: tail of %d", s, count, b)
-					}
-				}
-			}
-			if !bytes.Equal(back, run) {
-				t.Fatalf("s=%d count=%d: round trip differs", s, count)
+			for _, budget := range []int{128, 4096} {
+				testPackingRoundTrip(t, rng, s, count, budget)
 			}
 		}
+	}
+}
+
+func testPackingRoundTrip(t *testing.T, rng *rand.Rand, s, count, budget int) {
+	t.Helper()
+	_, segs := PlanTiles(s, budget)
+	// The run is followed by spare bytes, which PackRun may read; each symbol is also
+	// given on its own, with nothing readable past it.
+	run := randomBytes(rng, count*s+64)[:count*s]
+	alone := make([][]byte, count)
+	for b := range alone {
+		alone[b] = bytes.Clone(run[b*s : (b+1)*s])
+	}
+	// back is followed by guard bytes that UnpackRun must leave alone.
+	guarded := randomBytes(rng, count*s+64)
+	guard := bytes.Clone(guarded[count*s:])
+	back := guarded[:count*s]
+	for _, seg := range segs {
+		pk := NewPacking(s, seg, count)
+		if pk.Len()%64 != 0 || pk.Count() != count {
+			t.Fatalf("s=%d count=%d: packed length %d", s, count, pk.Len())
+		}
+		packed := randomBytes(rng, pk.Len())
+		pk.PackRun(packed, run)
+		fromAlone := randomBytes(rng, pk.Len())
+		pk.PackSymbols(fromAlone, func(b int) []byte { return alone[b] })
+		lo, hi, tail := pk.Bounds()
+		for b := 0; b < count; b++ {
+			sym := run[b*s : (b+1)*s]
+			for _, vec := range [][]byte{packed, fromAlone} {
+				if !bytes.Equal(pk.Chunks(vec, b), sym[lo:hi]) {
+					t.Fatalf("s=%d count=%d budget=%d: chunks of %d", s, count, budget, b)
+				}
+				tl := make([]byte, pk.TailLen())
+				pk.UnpackTail(tl, vec, b)
+				if !bytes.Equal(tl, sym[tail:tail+pk.TailLen()]) {
+					t.Fatalf("s=%d count=%d budget=%d: tail of %d", s, count, budget, b)
+				}
+			}
+		}
+		pk.UnpackRun(back, packed)
+	}
+	if !bytes.Equal(back, run) {
+		t.Fatalf("s=%d count=%d budget=%d: round trip differs", s, count, budget)
+	}
+	if !bytes.Equal(guarded[count*s:], guard) {
+		t.Fatalf("s=%d count=%d budget=%d: UnpackRun wrote past the run", s, count, budget)
 	}
 }
 
