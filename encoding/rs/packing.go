@@ -218,8 +218,8 @@ func (p *Packing) interleaveLanes(dst []byte) {
 	lo, hi := p.laneHalves()
 	region := dst[p.tailOff:p.size]
 	for c := 0; c < len(region)/64; c++ {
-		*(*[32]byte)(region[64*c:]) = *(*[32]byte)(lo[32*c:])
-		*(*[32]byte)(region[64*c+32:]) = *(*[32]byte)(hi[32*c:])
+		move32(region[64*c:], lo[32*c:])
+		move32(region[64*c+32:], hi[32*c:])
 	}
 }
 
@@ -237,8 +237,8 @@ func (p *Packing) UnpackRun(run []byte, src []byte) {
 		lo, hi := p.laneHalves()
 		region := src[p.tailOff:p.size]
 		for c := 0; c < len(region)/64; c++ {
-			*(*[32]byte)(lo[32*c:]) = *(*[32]byte)(region[64*c:])
-			*(*[32]byte)(hi[32*c:]) = *(*[32]byte)(region[64*c+32:])
+			move32(lo[32*c:], region[64*c:])
+			move32(hi[32*c:], region[64*c+32:])
 		}
 		run = run[:p.count*p.s]
 		// With the segment covering whole symbols, the tail's bytes are moved 32 at a
