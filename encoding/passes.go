@@ -24,20 +24,25 @@ import (
 // originals) is spread over the hashing (see emitter).
 
 // Tile vectors hold at least minTileVector bytes (whole symbols, or one segment of
-// one), more for codes with few vectors, up to an arena of tileArena bytes. Measured at
-// n = 1000 and 64 MiB (302-byte symbols, 768 to 1024 vectors): 1 KiB vectors keep the
-// arena in L2, but the encode was 5–10% slower than with 2–8 KiB ones, because the
-// runs streamed to the slivers get longer (a 4 KiB run streams about twice as fast as
-// a 1 KiB one when hundreds of slivers are written in turn) and the per-tile costs
-// are spread over more codewords; the depth-first transforms cope with an arena in L3.
+// one), more for codes with few vectors, up to an arena of tileArena bytes. Measured on
+// an AMD EPYC at n = 1000 and 64 MiB (302-byte symbols, 768 to 1024 vectors): 1 KiB
+// vectors keep the arena in L2, but the encode was 5–10% slower than with 2–8 KiB ones,
+// because the runs streamed to the slivers get longer (a 4 KiB run streams about twice
+// as fast as a 1 KiB one when hundreds of slivers are written in turn) and the per-tile
+// costs are spread over more codewords; the depth-first transforms cope with an arena
+// in L3.
 // Within 2–8 KiB, 2 KiB was best once the partial lines of the streamed runs were
 // prefetched (rs.PrepareStream): about 3% faster than 4 KiB at n = 1000 and 64 MiB,
 // the transforms of a 1.5 MiB arena running faster than those of a 3 MiB one.
-// At n = 100 (96 to 128 vectors) 16 KiB segments were a few percent faster than 4 KiB
-// ones, for the same reasons; a 1 MiB arena (8 KiB segments) made no difference.
+// At n = 100 (96 to 128 vectors) the machine decides: on an AMD EPYC, 16 KiB segments
+// (a 2 MiB arena) were a few percent faster than 4 KiB ones, for the same reasons; on
+// an Intel Xeon with 2 MiB of L2 per core, 4 KiB segments (a 512 KiB arena, in L2) made
+// the encode of 64 MiB 6% faster (about 155 ms instead of 166 in three runs each,
+// alternated) and that of 16 MiB no slower, while 1 MiB arenas were as slow as 2 MiB
+// ones. The arena is 512 KiB; at n = 1000 the vectors' minimum decides either way.
 const (
 	minTileVector = 2 << 10
-	tileArena     = 2 << 20
+	tileArena     = 512 << 10
 	maxTileVector = 32 << 10
 )
 
