@@ -113,7 +113,7 @@ type runScratch struct {
 
 func (rsc *runScratch) reset(w *worker, runBytes int) {
 	rsc.half = runBatch * runBytes
-	// 32 bytes of slack: unpacking may write a little past a run.
+	// 32 bytes of slack past the last run, which packing may read (see rs.Packing.PackRun).
 	w.corner = grow(w.corner, 2*rsc.half+32)
 	rsc.buf, rsc.cur = w.corner, 0
 }

@@ -55,7 +55,7 @@ func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher)
 		bufs   [groupSize][]Digest
 		counts [groupSize]int
 	)
-	maxPairs := 0
+	maxPairs, strided := 0, false
 	for t, s := range srcs {
 		p := (s.n + 1) / 2
 		bufs[t], scratch = scratch[:p:p], scratch[p:]
@@ -63,10 +63,13 @@ func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher)
 			counts[t] = s.n
 			maxPairs = max(maxPairs, p)
 		}
+		strided = strided || s.stride > 1
 	}
 	// Level 0: read the leaves, write the first level into the scratch.
 	for j := 0; j < maxPairs; j++ {
-		prefetchLeaves(srcs, counts[:len(srcs)], j+prefetchAhead)
+		if strided {
+			prefetchLeaves(srcs, counts[:len(srcs)], j+prefetchAhead)
+		}
 		for t := range srcs {
 			s := &srcs[t]
 			if c := counts[t]; 2*j < c {
@@ -114,25 +117,23 @@ func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher)
 }
 
 // Strided trees (the columns of a matrix of leaf hashes) read each leaf from another
-// row, a pattern the CPU's prefetchers do not follow: level 0 prefetches the leaves of
-// pair j+prefetchAhead of every such tree while it hashes pair j. Measured on 1000
-// columns of 1000 leaves (Intel with AVX-512) the column roots took 43 ms instead of
-// 56; any distance from 1 to 16 did as well. Rows, read sequentially, gained nothing.
+// row, a pattern the CPU's prefetchers do not follow: level 0 of a group with such
+// trees prefetches the leaves of pair j+prefetchAhead of each while it hashes pair j.
+// Measured on 1000 columns of 1000 leaves (Intel with AVX-512) the column roots took
+// 43 ms instead of 56; any distance from 1 to 16 did as well. Rows, read sequentially,
+// gained nothing.
 const (
 	prefetchAhead = 2
 	prefetchBatch = 2 * groupSize
 )
 
-// prefetchLeaves prefetches the two leaves of pair j of every strided tree in srcs,
-// counts[t] being tree t's leaf count.
+// prefetchLeaves prefetches the two leaves of pair j of every tree in srcs, counts[t]
+// being tree t's leaf count.
 func prefetchLeaves(srcs []treeSrc, counts []int, j int) {
 	var lines [prefetchBatch]*Digest
 	k := 0
 	for t := range srcs {
 		s := &srcs[t]
-		if s.stride <= 1 {
-			continue
-		}
 		for leaf := 2 * j; leaf < min(2*j+2, counts[t]); leaf++ {
 			lines[k] = &s.leaves[leaf*s.stride]
 			k++

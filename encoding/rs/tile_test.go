@@ -178,7 +178,7 @@ func testPackingRoundTrip(t *testing.T, rng *rand.Rand, s, count, budget int) {
 	for _, seg := range segs {
 		pk := NewPacking(s, seg, count)
 		if pk.Len()%64 != 0 || pk.Count() != count {
-			t.Fatalf("s=%d count=%d: packed length %d", s, count, pk.Len())
+			t.Fatalf("s=%d count=%d budget=%d: packed length %d", s, count, budget, pk.Len())
 		}
 		packed := randomBytes(rng, pk.Len())
 		pk.PackRun(packed, run)
