@@ -26,6 +26,7 @@ func (e *Codec) rowPassWhole(w *worker, from, to, count int, seg rs.Segment, pri
 	p := e.params
 	n, k2 := p.NShards, p.SecondarySymbols()
 	tile, em := w.rowTile, &w.emit
+	var next [][]byte
 	for r0 := from; r0 < to; r0 += count {
 		r1 := min(r0+count, to)
 		g := r1 - r0
@@ -39,6 +40,18 @@ func (e *Codec) rowPassWhole(w *worker, from, to, count int, seg rs.Segment, pri
 		for c0 := 0; c0 < k2; c0 += runBatch {
 			c1 := min(c0+runBatch, k2)
 			buf := sc.next()
+			// The originals of the next batch (or of the next group's first), fetched
+			// while this batch is hashed: the gather reads them from g rows at once,
+			// more streams than the CPU's prefetchers follow.
+			nr0, nr1, nc := r0, r1, c1
+			if c1 == k2 {
+				nr0, nr1, nc = r1, min(r1+count, to), 0
+			}
+			next = next[:0]
+			for r := nr0; r < nr1; r++ {
+				next = append(next, primary[r][nc*s:min(nc+runBatch, k2)*s])
+			}
+			em.queuePrefetch(next, g)
 			for c := c0; c < c1; c++ {
 				run := buf[(c-c0)*runBytes : (c-c0+1)*runBytes]
 				for r := r0; r < r1; r++ {
