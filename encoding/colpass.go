@@ -41,7 +41,7 @@ func (e *Codec) columnPassWhole(w *worker, from, to, count int, seg rs.Segment, 
 		pk := rs.NewPacking(s, seg, width)
 		w.resetTile(tile, pk.Len())
 		for i := 0; i < k1; i++ {
-			pk.PackSymbols(tile.In(i), func(c int) []byte { return secondary[a+c][i*s : (i+1)*s] })
+			pk.PackSlivers(tile.In(i), secondary[a:b], i*s)
 		}
 		em.queuePrefetch(secondary[b:columnGroup(b, count, to, k2)], (n-k1)*width/8)
 		tile.Encode()

@@ -52,6 +52,12 @@ func storeFence()
 //go:noescape
 func prefetch(p *byte, n int)
 
+//go:noescape
+func packLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
+
+//go:noescape
+func unpackLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
+
 type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
 
 //go:noescape

@@ -578,6 +578,106 @@ prefetch_loop:
 	JNZ prefetch_loop
 prefetch_done:
 	RET
+// func packLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
+TEXT ·packLanes(SB), NOSPLIT, $0-88
+	MOVQ vec+0(FP), DI
+	MOVQ w+8(FP), R8
+	MOVQ lanes+16(FP), R9
+	MOVQ half+24(FP), R10
+	MOVQ te+32(FP), R11
+	MOVQ syms+40(FP), SI
+	MOVQ pstride+48(FP), R12
+	MOVQ sstride+56(FP), R14
+	MOVQ off+64(FP), R13
+	MOVQ tail+72(FP), BX
+	ADDQ R9, R10
+	MOVQ R11, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVD AX, K1
+	MOVQ count+80(FP), CX
+	TESTQ CX, CX
+	JZ packLanes_done
+packLanes_symbol:
+	MOVQ (SI), AX
+	ADDQ R13, AX
+	LEAQ (AX)(BX*1), DX
+	VMOVDQU8.Z (DX), K1, Y0
+	VMOVDQU8.Z (DX)(R11*1), K1, Y1
+	VMOVDQU Y0, (R9)
+	VMOVDQU Y1, (R10)
+	ADDQ R11, R9
+	ADDQ R11, R10
+	MOVQ R8, DX
+	TESTQ DX, DX
+	JZ packLanes_next
+packLanes_chunk:
+	VMOVDQU64 (AX), Z2
+	VMOVDQU64 Z2, (DI)
+	ADDQ $64, AX
+	ADDQ $64, DI
+	SUBQ $64, DX
+	JNZ packLanes_chunk
+packLanes_next:
+	ADDQ R12, SI
+	ADDQ R14, R13
+	DECQ CX
+	JNZ packLanes_symbol
+	VZEROUPPER
+packLanes_done:
+	RET
+
+// func unpackLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
+TEXT ·unpackLanes(SB), NOSPLIT, $0-88
+	MOVQ vec+0(FP), DI
+	MOVQ w+8(FP), R8
+	MOVQ lanes+16(FP), R9
+	MOVQ half+24(FP), R10
+	MOVQ te+32(FP), R11
+	MOVQ syms+40(FP), SI
+	MOVQ pstride+48(FP), R12
+	MOVQ sstride+56(FP), R14
+	MOVQ off+64(FP), R13
+	MOVQ tail+72(FP), BX
+	ADDQ R9, R10
+	MOVQ R11, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVD AX, K1
+	MOVQ count+80(FP), CX
+	TESTQ CX, CX
+	JZ unpackLanes_done
+unpackLanes_symbol:
+	MOVQ (SI), AX
+	ADDQ R13, AX
+	LEAQ (AX)(BX*1), DX
+	VMOVDQU (R9), Y0
+	VMOVDQU (R10), Y1
+	VMOVDQU8 Y0, K1, (DX)
+	VMOVDQU8 Y1, K1, (DX)(R11*1)
+	ADDQ R11, R9
+	ADDQ R11, R10
+	MOVQ R8, DX
+	TESTQ DX, DX
+	JZ unpackLanes_next
+unpackLanes_chunk:
+	VMOVDQU64 (DI), Z2
+	VMOVDQU64 Z2, (AX)
+	ADDQ $64, AX
+	ADDQ $64, DI
+	SUBQ $64, DX
+	JNZ unpackLanes_chunk
+unpackLanes_next:
+	ADDQ R12, SI
+	ADDQ R14, R13
+	DECQ CX
+	JNZ unpackLanes_symbol
+	VZEROUPPER
+unpackLanes_done:
+	RET
+
 // func fft4AVX2_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 TEXT ·fft4AVX2_0(SB), NOSPLIT, $0-64
 	MOVQ x0+0(FP), DI

@@ -1,5 +1,7 @@
 package rs
 
+import "unsafe"
+
 // A tile transforms one segment of every symbol of a batch at a time: a range of the
 // symbol's whole 64-byte chunks, and possibly its final partial chunk (the tail). Small
 // symbols make a single segment; a large symbol is cut into several so that a tile's
@@ -168,24 +170,36 @@ func (p *Packing) PackRun(dst []byte, run []byte) {
 			p.Pack(dst, b, run[b*p.s:(b+1)*p.s])
 		}
 	default:
-		for b := 0; b < p.count; b++ {
-			p.packToLanes(dst, b, run[b*p.s:(b+1)*p.s])
+		run = run[:p.count*p.s]
+		_ = dst[:p.size]
+		base := unsafe.Pointer(unsafe.SliceData(run))
+		if !p.lanesKernel(dst, unsafe.Pointer(&base), 0, p.s, 0, false) {
+			for b := 0; b < p.count; b++ {
+				p.packToLanes(dst, b, run[b*p.s:(b+1)*p.s])
+			}
 		}
 		p.interleaveLanes(dst)
 	}
 }
 
-// PackSymbols packs the batch, symbol b being sym(b), into dst. Like PackRun it may
-// read up to 32 bytes past a symbol, within its capacity.
-func (p *Packing) PackSymbols(dst []byte, sym func(b int) []byte) {
+// PackSlivers packs the batch, symbol b being slivers[b][off:off+s], into dst. Like
+// PackRun it may read up to 32 bytes past a symbol, within its capacity.
+func (p *Packing) PackSlivers(dst []byte, slivers [][]byte, off int) {
+	slivers = slivers[:p.count]
 	if p.lanes == nil {
-		for b := 0; b < p.count; b++ {
-			p.Pack(dst, b, sym(b))
+		for b, sl := range slivers {
+			p.Pack(dst, b, sl[off:off+p.s])
 		}
 		return
 	}
-	for b := 0; b < p.count; b++ {
-		p.packToLanes(dst, b, sym(b))
+	for _, sl := range slivers {
+		_ = sl[off : off+p.s] // the kernel checks no bounds
+	}
+	_ = dst[:p.size]
+	if !p.lanesKernel(dst, unsafe.Pointer(unsafe.SliceData(slivers)), int(unsafe.Sizeof(slivers[0])), 0, off, false) {
+		for b, sl := range slivers {
+			p.packToLanes(dst, b, sl[off:off+p.s])
+		}
 	}
 	p.interleaveLanes(dst)
 }
@@ -241,6 +255,10 @@ func (p *Packing) UnpackRun(run []byte, src []byte) {
 			move32(hi[32*c:], region[64*c+32:])
 		}
 		run = run[:p.count*p.s]
+		base := unsafe.Pointer(unsafe.SliceData(run))
+		if p.lanesKernel(src, unsafe.Pointer(&base), 0, p.s, 0, true) {
+			return
+		}
 		// With the segment covering whole symbols, the tail's bytes are moved 32 at a
 		// time, the excess landing on the start of the next symbol, written next; the
 		// last symbol's are copied exactly.

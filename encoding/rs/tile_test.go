@@ -149,15 +149,27 @@ func TestPlanTiles(t *testing.T) {
 // TestPackingRoundTrip packs and unpacks batches through every access method, with
 // whole symbols and segments of them. Tails are moved 32 bytes at a time where the
 // buffers allow: the packed vector must not depend on what lies past the symbols, and
-// unpacking must not write past the run.
+// unpacking must not write past the run. Both in Go and with the lane kernels, where
+// the CPU has them.
 func TestPackingRoundTrip(t *testing.T) {
-	rng := rand.New(rand.NewPCG(43, 44))
-	for _, s := range []int{2, 6, 46, 62, 64, 66, 130, 302} {
-		for _, count := range []int{1, 2, 3, 11, 33} {
-			for _, budget := range []int{128, 4096} {
-				testPackingRoundTrip(t, rng, s, count, budget)
-			}
+	saved := hasLaneKernels
+	defer func() { hasLaneKernels = saved }()
+	for _, kernels := range []bool{false, true} {
+		if kernels && !saved {
+			t.Log("no lane kernels on this CPU: packing tested in Go only")
+			continue
 		}
+		hasLaneKernels = kernels
+		t.Run(fmt.Sprintf("kernels=%v", kernels), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(43, 44))
+			for _, s := range []int{2, 6, 46, 62, 64, 66, 130, 302} {
+				for _, count := range []int{1, 2, 3, 11, 33} {
+					for _, budget := range []int{128, 4096} {
+						testPackingRoundTrip(t, rng, s, count, budget)
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -183,7 +195,7 @@ func testPackingRoundTrip(t *testing.T, rng *rand.Rand, s, count, budget int) {
 		packed := randomBytes(rng, pk.Len())
 		pk.PackRun(packed, run)
 		fromAlone := randomBytes(rng, pk.Len())
-		pk.PackSymbols(fromAlone, func(b int) []byte { return alone[b] })
+		pk.PackSlivers(fromAlone, alone, 0)
 		lo, hi, tail := pk.Bounds()
 		for b := 0; b < count; b++ {
 			sym := run[b*s : (b+1)*s]

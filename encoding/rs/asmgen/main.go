@@ -32,6 +32,16 @@
 //	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
 //	storeFence()                              SFENCE
 //	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
+//	packLanes(vec, w, lanes, half, te, syms, pstride, sstride, off, tail, count)
+//	unpackLanes(vec, w, lanes, half, te, syms, pstride, sstride, off, tail, count)
+//
+// packLanes and unpackLanes (AVX-512BW and VL) move a batch of count symbols between
+// their places and a packed vector: the w bytes (a multiple of 64) at off in symbol b
+// to or from vec[b*w:], and its te < 32 low and te high tail bytes, at off+tail, to or
+// from lanes[b*te:] and lanes[half+b*te:]. Symbol b starts at the pointer stored at
+// syms+b*pstride, plus b*sstride. The tails are read and written with byte masks, so
+// nothing past a symbol is touched; the lanes are written 32 bytes at a time, so each
+// half of the lanes needs 32 spare bytes after its count*te.
 //
 // fft4 and ifft4 run two layers of the additive FFT on four vectors at distance d:
 // the forward one the layer of distance 2d (pairs 0-2 and 1-3, constant a) then the
@@ -417,6 +427,7 @@ func generate(g, d *gen) {
 		}
 	}
 	stream(g, d)
+	packing(g, d)
 	d.p("type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)")
 	d.p("")
 	for _, v := range []struct{ inverse, from bool }{{false, false}, {true, false}, {true, true}} {
@@ -503,6 +514,79 @@ func stream(g, d *gen) {
 	d.p("//go:noescape")
 	d.p("func prefetch(p *byte, n int)")
 	d.p("")
+}
+
+// packing emits packLanes and unpackLanes.
+func packing(g, d *gen) {
+	for _, unpack := range []bool{false, true} {
+		name := "packLanes"
+		if unpack {
+			name = "unpackLanes"
+		}
+		g.p("// func %s(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)", name)
+		g.p("TEXT ·%s(SB), NOSPLIT, $0-88", name)
+		for _, a := range []struct{ arg, reg string }{
+			{"vec+0", "DI"}, {"w+8", "R8"}, {"lanes+16", "R9"}, {"half+24", "R10"}, {"te+32", "R11"},
+			{"syms+40", "SI"}, {"pstride+48", "R12"}, {"sstride+56", "R14"}, {"off+64", "R13"},
+			{"tail+72", "BX"},
+		} {
+			g.i("MOVQ %s(FP), %s", a.arg, a.reg)
+		}
+		g.i("ADDQ R9, R10")
+		// K1 selects the te bytes of a tail half.
+		g.i("MOVQ R11, CX")
+		g.i("MOVQ $1, AX")
+		g.i("SHLQ CX, AX")
+		g.i("DECQ AX")
+		g.i("KMOVD AX, K1")
+		g.i("MOVQ count+80(FP), CX")
+		g.i("TESTQ CX, CX")
+		g.i("JZ %s_done", name)
+		g.p("%s_symbol:", name)
+		g.i("MOVQ (SI), AX")
+		g.i("ADDQ R13, AX")
+		g.i("LEAQ (AX)(BX*1), DX")
+		if unpack {
+			g.i("VMOVDQU (R9), Y0")
+			g.i("VMOVDQU (R10), Y1")
+			g.i("VMOVDQU8 Y0, K1, (DX)")
+			g.i("VMOVDQU8 Y1, K1, (DX)(R11*1)")
+		} else {
+			g.i("VMOVDQU8.Z (DX), K1, Y0")
+			g.i("VMOVDQU8.Z (DX)(R11*1), K1, Y1")
+			g.i("VMOVDQU Y0, (R9)")
+			g.i("VMOVDQU Y1, (R10)")
+		}
+		g.i("ADDQ R11, R9")
+		g.i("ADDQ R11, R10")
+		g.i("MOVQ R8, DX")
+		g.i("TESTQ DX, DX")
+		g.i("JZ %s_next", name)
+		g.p("%s_chunk:", name)
+		if unpack {
+			g.i("VMOVDQU64 (DI), Z2")
+			g.i("VMOVDQU64 Z2, (AX)")
+		} else {
+			g.i("VMOVDQU64 (AX), Z2")
+			g.i("VMOVDQU64 Z2, (DI)")
+		}
+		g.i("ADDQ $64, AX")
+		g.i("ADDQ $64, DI")
+		g.i("SUBQ $64, DX")
+		g.i("JNZ %s_chunk", name)
+		g.p("%s_next:", name)
+		g.i("ADDQ R12, SI")
+		g.i("ADDQ R14, R13")
+		g.i("DECQ CX")
+		g.i("JNZ %s_symbol", name)
+		g.i("VZEROUPPER")
+		g.p("%s_done:", name)
+		g.i("RET")
+		g.p("")
+		d.p("//go:noescape")
+		d.p("func %s(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)", name)
+		d.p("")
+	}
 }
 
 func main() {
