@@ -89,11 +89,15 @@ func (g leafGrid) at(j, b int) int { return g.base + j*g.jStride + b*g.bStride }
 func (em *emitter) hashRuns(data []byte, s, w, j0 int, grid leafGrid) {
 	var d [8]merkle.Digest
 	total := len(data) / s
+	j, b := j0, 0 // the next leaf's run and symbol
 	for k := 0; k < total; k += 8 {
 		n := min(8, total-k)
 		merkle.LeafHashes(d[:n], data[k*s:], s)
 		for i := 0; i < n; i++ {
-			em.leaves[grid.at(j0+(k+i)/w, (k+i)%w)] = d[i]
+			em.leaves[grid.at(j, b)] = d[i]
+			if b++; b == w {
+				j, b = j+1, 0
+			}
 		}
 		em.tick()
 	}
