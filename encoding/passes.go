@@ -1,6 +1,8 @@
 package encoding
 
 import (
+	"github.com/klauspost/cpuid/v2"
+
 	"github.com/tuskstore/tusk/encoding/merkle"
 	"github.com/tuskstore/tusk/encoding/rs"
 )
@@ -34,17 +36,29 @@ import (
 // Within 2–8 KiB, 2 KiB was best once the partial lines of the streamed runs were
 // prefetched (rs.PrepareStream): about 3% faster than 4 KiB at n = 1000 and 64 MiB,
 // the transforms of a 1.5 MiB arena running faster than those of a 3 MiB one.
-// At n = 100 (96 to 128 vectors) the machine decides: on an AMD EPYC, 16 KiB segments
-// (a 2 MiB arena) were a few percent faster than 4 KiB ones, for the same reasons; on
-// an Intel Xeon with 2 MiB of L2 per core, 4 KiB segments (a 512 KiB arena, in L2) made
-// the encode of 64 MiB 6% faster (about 155 ms instead of 166 in three runs each,
-// alternated) and that of 16 MiB no slower, while 1 MiB arenas were as slow as 2 MiB
-// ones. The arena is 512 KiB; at n = 1000 the vectors' minimum decides either way.
+// At n = 100 (96 to 128 vectors) the CPU decides, so the arena is chosen by vendor
+// (tileArena): on AMD EPYCs (two generations, the second a Zen 4 with 1 MiB of L2 per
+// core), 16 KiB segments (a 2 MiB arena) were faster than 4 KiB ones, for the same
+// reasons (on the Zen 4 the encode of 64 MiB 4–8% faster, min of eight encodes in four
+// runs alternated; 1 and 16 MiB no slower); on an Intel Xeon with 2 MiB of L2 per core,
+// 4 KiB segments (a 512 KiB arena, in L2) made the encode of 64 MiB 6% faster (about
+// 155 ms instead of 166 in three runs each, alternated) and that of 16 MiB no slower,
+// while 1 MiB arenas were as slow as 2 MiB ones. At n = 1000 the vectors' minimum
+// decides either way.
 const (
 	minTileVector = 2 << 10
-	tileArena     = 512 << 10
 	maxTileVector = 32 << 10
 )
+
+// tileArena is the size of a tile's arena on this machine's CPU (see above).
+var tileArena = func() int {
+	switch cpuid.CPU.VendorID {
+	case cpuid.AMD, cpuid.Hygon:
+		return 2 << 20
+	default:
+		return 512 << 10
+	}
+}()
 
 // tilePlan is how the tiles of a code cover the symbols: count codewords per tile, each
 // symbol in the given segments.
