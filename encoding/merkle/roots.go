@@ -65,6 +65,10 @@ func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher)
 		}
 		strided = strided || s.stride > 1
 	}
+	if uniformGroup(srcs) {
+		rootsUniform(dst, srcs, &bufs, pb)
+		return
+	}
 	// Level 0: read the leaves, write the first level into the scratch.
 	for j := 0; j < maxPairs; j++ {
 		if strided {
@@ -113,6 +117,62 @@ func rootsGroup(dst []Digest, srcs []treeSrc, scratch []Digest, pb *pairBatcher)
 		default:
 			dst[t] = bufs[t][0]
 		}
+	}
+}
+
+// uniformGroup reports whether srcs are groupSize trees of the same size (at least two
+// leaves) and leaf stride, which rootsUniform reduces a whole level at a time.
+func uniformGroup(srcs []treeSrc) bool {
+	if len(srcs) != groupSize || srcs[0].n < 2 {
+		return false
+	}
+	for _, s := range srcs[1:] {
+		if s.n != srcs[0].n || s.stride != srcs[0].stride {
+			return false
+		}
+	}
+	return true
+}
+
+// rootsUniform is rootsGroup for a uniform group: each level of the eight trees is
+// hashed by one call of blake2bx.SumLevel8 (which prefetches strided leaves itself),
+// and the odd node at its end, if any, with the zero digest, by pb.
+func rootsUniform(dst []Digest, srcs []treeSrc, bufs *[groupSize][]Digest, pb *pairBatcher) {
+	var lv blake2bx.Level8
+	c, level0 := srcs[0].n, true
+	lv.Stride = srcs[0].stride * DigestSize
+	for t := range srcs {
+		s := &srcs[t]
+		_ = s.leaves[(c-1)*s.stride] // SumLevel8 checks no bounds
+		lv.In[t], lv.Out[t] = (*[DigestSize]byte)(&s.leaves[0]), (*[DigestSize]byte)(&bufs[t][0])
+	}
+	for {
+		lv.Pairs = c / 2
+		blake2bx.SumLevel8(&lv, innerPrefix)
+		if c%2 == 1 {
+			for t := range srcs {
+				var last *Digest
+				if level0 {
+					last = &srcs[t].leaves[(c-1)*srcs[t].stride]
+				} else {
+					last = &bufs[t][c-1]
+				}
+				pb.add(last, &zeroDigest, &bufs[t][c/2])
+			}
+			pb.flush()
+		}
+		c = (c + 1) / 2
+		if c == 1 {
+			break
+		}
+		// The next levels are reduced in place, in the scratch.
+		level0, lv.Stride = false, DigestSize
+		for t := range srcs {
+			lv.In[t] = lv.Out[t]
+		}
+	}
+	for t := range srcs {
+		dst[t] = bufs[t][0]
 	}
 }
 

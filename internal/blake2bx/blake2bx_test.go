@@ -508,6 +508,56 @@ func TestSumPairs(t *testing.T) {
 	})
 }
 
+// TestSumLevel8 hashes levels of eight trees: in place with adjacent children, and
+// from strided children (the leaves of column trees) into separate outputs, which
+// must be written nowhere past their last pair.
+func TestSumLevel8(t *testing.T) {
+	impls(t, func(t *testing.T) {
+		r := rand.New(rand.NewSource(12))
+		for _, pairs := range []int{0, 1, 2, 5, 17} {
+			for _, stride := range []int{1, 3, 1000} {
+				inPlace := stride == 1
+				var p Level8
+				p.Stride, p.Pairs = 32*stride, pairs
+				want := make([][][32]byte, 8)
+				outs := make([][][32]byte, 8)
+				for l := range 8 {
+					in := make([][32]byte, max(1, 2*pairs*stride))
+					for i := range in {
+						r.Read(in[i][:])
+					}
+					for j := range pairs {
+						want[l] = append(want[l], SumPair(byte(pairs), &in[2*j*stride], &in[(2*j+1)*stride]))
+					}
+					outs[l] = in
+					if !inPlace {
+						outs[l] = make([][32]byte, pairs+1)
+						r.Read(outs[l][pairs][:])
+					}
+					p.In[l], p.Out[l] = &in[0], &outs[l][0]
+				}
+				guard := make([][32]byte, 8)
+				for l := range 8 {
+					if !inPlace {
+						guard[l] = outs[l][pairs]
+					}
+				}
+				SumLevel8(&p, byte(pairs))
+				for l := range 8 {
+					for j := range pairs {
+						if outs[l][j] != want[l][j] {
+							t.Fatalf("pairs=%d stride=%d: lane %d pair %d differs", pairs, stride, l, j)
+						}
+					}
+					if !inPlace && outs[l][pairs] != guard[l] {
+						t.Fatalf("pairs=%d stride=%d: lane %d written past its last pair", pairs, stride, l)
+					}
+				}
+			}
+		}
+	})
+}
+
 func BenchmarkPairs4(b *testing.B) {
 	var nodes [8][32]byte
 	p := Pairs4{

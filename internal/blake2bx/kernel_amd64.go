@@ -55,4 +55,7 @@ func blocks8AVX512(h *[64]uint64, p *[8]*byte, n int, t, f uint64)
 func pairs8AVX512(p *Pairs8, prefix uint64)
 
 //go:noescape
+func pairsLevel8AVX512(p *Level8, prefix uint64)
+
+//go:noescape
 func leaves8AVX512(dst *[8][32]byte, p *[8]*byte, size int, prefix uint64)

@@ -21,6 +21,10 @@ func pairs8AVX512(p *Pairs8, prefix uint64) {
 	panic("blake2bx: AVX-512 kernel not available")
 }
 
+func pairsLevel8AVX512(p *Level8, prefix uint64) {
+	panic("blake2bx: AVX-512 kernel not available")
+}
+
 func leaves8AVX512(dst *[8][32]byte, p *[8]*byte, size int, prefix uint64) {
 	panic("blake2bx: AVX-512 kernel not available")
 }

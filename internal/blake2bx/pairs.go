@@ -1,5 +1,7 @@
 package blake2bx
 
+import "unsafe"
+
 // Pairs4 describes four hashes *Out[i] = Sum256(prefix || *Left[i] || *Right[i]),
 // the shape of Walrus Merkle inner nodes (prefix 0x01).
 type Pairs4 struct {
@@ -54,5 +56,34 @@ func SumPairs8(p *Pairs8, prefix byte) {
 	}
 	for i := range out {
 		*p.Out[i] = out[i]
+	}
+}
+
+// Level8 describes one level of eight Merkle trees, one per lane: for every pair j
+// below Pairs, lane l hashes its children at In[l] + 2j·Stride (left) and
+// In[l] + (2j+1)·Stride (right), both in bytes, into Out[l] + 32j. Out may be In (a
+// level reduced in place): the pairs are hashed in order, each one's children read
+// before its digest is written.
+type Level8 struct {
+	In, Out [8]*[32]byte
+	Stride  int
+	Pairs   int
+}
+
+// SumLevel8 hashes the level p describes with the given prefix. The caller
+// guarantees that every child and output lies within its tree's memory.
+func SumLevel8(p *Level8, prefix byte) {
+	if useWide {
+		pairsLevel8AVX512(p, uint64(prefix))
+		return
+	}
+	var q Pairs8
+	for j := 0; j < p.Pairs; j++ {
+		for l := range q.Out {
+			q.Left[l] = (*[32]byte)(unsafe.Add(unsafe.Pointer(p.In[l]), 2*j*p.Stride))
+			q.Right[l] = (*[32]byte)(unsafe.Add(unsafe.Pointer(p.In[l]), (2*j+1)*p.Stride))
+			q.Out[l] = (*[32]byte)(unsafe.Add(unsafe.Pointer(p.Out[l]), 32*j))
+		}
+		SumPairs8(&q, prefix)
 	}
 }

@@ -6,6 +6,7 @@ import "fmt"
 //
 //	func blocks8AVX512(h *[64]uint64, p *[8]*byte, n int, t, f uint64)
 //	func pairs8AVX512(p *Pairs8, prefix uint64)
+//	func pairsLevel8AVX512(p *Level8, prefix uint64)
 //	func leaves8AVX512(dst *[8][32]byte, p *[8]*byte, size int, prefix uint64)
 //
 // They are blocks4 and pairs4 on ZMM registers: one register holds the same state
@@ -23,6 +24,8 @@ func (g *gen) wideKernels() {
 	g.blocks8()
 	g.p("")
 	g.pairs8()
+	g.p("")
+	g.pairsLevel8()
 	g.p("")
 	g.leaves8()
 }
@@ -148,15 +151,83 @@ func (g *gen) pairs8() {
 	g.p("// func pairs8AVX512(p *Pairs8, prefix uint64)")
 	g.p("TEXT ·pairs8AVX512(SB), NOSPLIT, $0-16")
 	g.i("MOVQ p+0(FP), BX")
+	g.pairs8Body(func(side, l int) {
+		g.i("MOVQ %d(BX), R8", 64*side+8*l)
+		g.i("MOVQ %d(BX), R9", 64*side+8*(l+4))
+		g.i("VMOVDQU (R8), Y%d", l)
+		g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+	}, func(l int) {
+		g.i("MOVQ %d(BX), R8", 128+8*l)
+		g.i("MOVQ %d(BX), R9", 128+8*(l+4))
+		g.i("VMOVDQU Y%d, (R8)", l)
+		g.i("VEXTRACTI64X4 $1, Z%d, (R9)", l)
+	})
+	g.clearWide()
+	g.i("RET")
+}
+
+// pairsLevel8 emits the hashing of one level of eight Merkle trees (see Level8): the
+// body of pairs8 in a loop over the pairs. R10 is the pair's offset from In[l] (its
+// left child), R12 the Stride to the right child, R11 the offset from Out[l]. With a
+// Stride past one digest (the leaves of column trees, each in another row, which the
+// CPU's prefetchers do not follow) it prefetches the children of the pair after next.
+func (g *gen) pairsLevel8() {
+	g.p("// func pairsLevel8AVX512(p *Level8, prefix uint64)")
+	g.p("TEXT ·pairsLevel8AVX512(SB), NOSPLIT, $0-16")
+	g.i("MOVQ p+0(FP), BX")
+	g.i("MOVQ 136(BX), CX")
+	g.i("TESTQ CX, CX")
+	g.i("JZ level8_done")
+	g.i("MOVQ 128(BX), R12")
+	g.i("XORQ R10, R10")
+	g.i("XORQ R11, R11")
+	g.p("level8_pair:")
+	g.i("CMPQ R12, $32")
+	g.i("JLE level8_load")
+	g.i("LEAQ (R10)(R12*4), R13")
+	for l := 0; l < 8; l++ {
+		g.i("MOVQ %d(BX), R8", 8*l)
+		g.i("PREFETCHT0 (R8)(R13*1)")
+		g.i("ADDQ R12, R8")
+		g.i("PREFETCHT0 (R8)(R13*1)")
+	}
+	g.p("level8_load:")
+	g.pairs8Body(func(side, l int) {
+		g.i("MOVQ %d(BX), R8", 8*l)
+		g.i("MOVQ %d(BX), R9", 8*(l+4))
+		g.i("ADDQ R10, R8")
+		g.i("ADDQ R10, R9")
+		if side == 1 {
+			g.i("ADDQ R12, R8")
+			g.i("ADDQ R12, R9")
+		}
+		g.i("VMOVDQU (R8), Y%d", l)
+		g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+	}, func(l int) {
+		g.i("MOVQ %d(BX), R8", 64+8*l)
+		g.i("MOVQ %d(BX), R9", 64+8*(l+4))
+		g.i("VMOVDQU Y%d, (R8)(R11*1)", l)
+		g.i("VEXTRACTI64X4 $1, Z%d, (R9)(R11*1)", l)
+	})
+	g.i("LEAQ (R10)(R12*2), R10")
+	g.i("ADDQ $32, R11")
+	g.i("DECQ CX")
+	g.i("JNZ level8_pair")
+	g.clearWide()
+	g.p("level8_done:")
+	g.i("RET")
+}
+
+// pairs8Body emits the hashing of eight inner nodes: load(side, l) loads the left
+// (side 0) or right (side 1) child of lanes l and l+4 into Zl (lane l+4 in the upper
+// half), store(l) stores Zl's digests of lanes l and l+4. It clobbers R8 and R9.
+func (g *gen) pairs8Body(load func(side, l int), store func(l int)) {
 	g.i("VMOVDQU64 interleave<>+0(SB), Z14")
 	g.i("VMOVDQU64 interleave<>+64(SB), Z15")
 	g.p("\t// left words 0..3 of the eight lanes in Z8..Z11, right in Z0..Z3")
-	for side := 0; side < 2; side++ { // Left at 0(BX), Right at 64(BX)
+	for side := 0; side < 2; side++ {
 		for l := 0; l < 4; l++ {
-			g.i("MOVQ %d(BX), R8", 64*side+8*l)
-			g.i("MOVQ %d(BX), R9", 64*side+8*(l+4))
-			g.i("VMOVDQU (R8), Y%d", l)
-			g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+			load(side, l)
 		}
 		g.transpose4x8()
 		if side == 0 {
@@ -197,18 +268,10 @@ func (g *gen) pairs8() {
 	g.i("VMOVDQU64 interleave<>+64(SB), Z15")
 	g.transpose4x8()
 	for l := 0; l < 4; l++ {
-		g.i("MOVQ %d(BX), R8", 128+8*l)
-		g.i("MOVQ %d(BX), R9", 128+8*(l+4))
-		g.i("VMOVDQU Y%d, (R8)", l)
-		g.i("VEXTRACTI64X4 $1, Z%d, (R9)", l)
+		store(l)
 	}
-	g.clearWide()
-	g.i("RET")
 }
 
-// clearWide zeroes the upper halves of Z0..Z15 and all of Z16..Z31 (which
-// VZEROUPPER leaves as they are), so that no later SSE or AVX code runs with
-// dirty upper state.
 func (g *gen) clearWide() {
 	for r := 16; r < 32; r++ {
 		g.i("VPXORQ X%d, X%d, X%d", r, r, r)
