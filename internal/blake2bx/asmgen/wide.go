@@ -152,15 +152,9 @@ func (g *gen) pairs8() {
 	g.p("TEXT ·pairs8AVX512(SB), NOSPLIT, $0-16")
 	g.i("MOVQ p+0(FP), BX")
 	g.pairs8Body(func(side, l int) {
-		g.i("MOVQ %d(BX), R8", 64*side+8*l)
-		g.i("MOVQ %d(BX), R9", 64*side+8*(l+4))
-		g.i("VMOVDQU (R8), Y%d", l)
-		g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+		g.loadLanes(64*side, l)
 	}, func(l int) {
-		g.i("MOVQ %d(BX), R8", 128+8*l)
-		g.i("MOVQ %d(BX), R9", 128+8*(l+4))
-		g.i("VMOVDQU Y%d, (R8)", l)
-		g.i("VEXTRACTI64X4 $1, Z%d, (R9)", l)
+		g.storeLanes(128, l, "")
 	})
 	g.clearWide()
 	g.i("RET")
@@ -193,21 +187,13 @@ func (g *gen) pairsLevel8() {
 	}
 	g.p("level8_load:")
 	g.pairs8Body(func(side, l int) {
-		g.i("MOVQ %d(BX), R8", 8*l)
-		g.i("MOVQ %d(BX), R9", 8*(l+4))
-		g.i("ADDQ R10, R8")
-		g.i("ADDQ R10, R9")
+		offsets := []string{"R10"}
 		if side == 1 {
-			g.i("ADDQ R12, R8")
-			g.i("ADDQ R12, R9")
+			offsets = append(offsets, "R12")
 		}
-		g.i("VMOVDQU (R8), Y%d", l)
-		g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+		g.loadLanes(0, l, offsets...)
 	}, func(l int) {
-		g.i("MOVQ %d(BX), R8", 64+8*l)
-		g.i("MOVQ %d(BX), R9", 64+8*(l+4))
-		g.i("VMOVDQU Y%d, (R8)(R11*1)", l)
-		g.i("VEXTRACTI64X4 $1, Z%d, (R9)(R11*1)", l)
+		g.storeLanes(64, l, "(R11*1)")
 	})
 	g.i("LEAQ (R10)(R12*2), R10")
 	g.i("ADDQ $32, R11")
@@ -216,6 +202,30 @@ func (g *gen) pairsLevel8() {
 	g.clearWide()
 	g.p("level8_done:")
 	g.i("RET")
+}
+
+// loadLanes loads the digests of lanes l and l+4 into Zl (lane l+4 in the upper half)
+// from the pointers at table+8l and table+8(l+4) off BX, each plus the offset
+// registers given. It clobbers R8 and R9.
+func (g *gen) loadLanes(table, l int, offsets ...string) {
+	g.i("MOVQ %d(BX), R8", table+8*l)
+	g.i("MOVQ %d(BX), R9", table+8*(l+4))
+	for _, r := range offsets {
+		g.i("ADDQ %s, R8", r)
+		g.i("ADDQ %s, R9", r)
+	}
+	g.i("VMOVDQU (R8), Y%d", l)
+	g.i("VINSERTI64X4 $1, (R9), Z%d, Z%d", l, l)
+}
+
+// storeLanes stores Zl's digests of lanes l and l+4 through the pointers at table+8l
+// and table+8(l+4) off BX, indexed by index (an address suffix such as "(R11*1)", or
+// ""). It clobbers R8 and R9.
+func (g *gen) storeLanes(table, l int, index string) {
+	g.i("MOVQ %d(BX), R8", table+8*l)
+	g.i("MOVQ %d(BX), R9", table+8*(l+4))
+	g.i("VMOVDQU Y%d, (R8)%s", l, index)
+	g.i("VEXTRACTI64X4 $1, Z%d, (R9)%s", l, index)
 }
 
 // pairs8Body emits the hashing of eight inner nodes: load(side, l) loads the left
