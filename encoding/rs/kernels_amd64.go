@@ -58,6 +58,12 @@ func packLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer,
 //go:noescape
 func unpackLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
 
+//go:noescape
+func fft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
+
+//go:noescape
+func ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
+
 type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
 
 //go:noescape

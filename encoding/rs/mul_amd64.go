@@ -142,3 +142,23 @@ func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, in
 	table[skipMask(logA, logB, logC)](&x0[0], &x1[0], &x2[0], &x3[0], n, t.constant(k, logA), t.constant(k, logB), t.constant(k, logC))
 	return true
 }
+
+// dit8Asm runs three FFT layers (or inverse FFT layers) on the eight vectors
+// x[k·stride:(k+1)·stride] (stride a multiple of 64) with the radix-8 kernel, which
+// needs hasGFNI512. logs are the logarithms of the constants in the kernel's order
+// (see asmgen); the logarithm of zero (modulus) gets the zero matrix.
+func (t *fieldTables) dit8Asm(x []byte, stride int, logs *[7]uint16, inverse bool) {
+	_ = x[8*stride-1]
+	var m [7][4]uint64
+	g := t.gfniMatrices()
+	for i, l := range logs {
+		if l != modulus {
+			m[i] = g[l]
+		}
+	}
+	if inverse {
+		ifft8GFNI512(&x[0], stride, stride, &m)
+	} else {
+		fft8GFNI512(&x[0], stride, stride, &m)
+	}
+}

@@ -24,3 +24,7 @@ func (t *fieldTables) dit4Asm(x0, x1, x2, x3 []byte, logA, logB, logC uint16, in
 func (t *fieldTables) ifft4FromAsm(x0, x1, x2, x3, s0, s1, s2, s3 []byte, logA, logB, logC uint16) bool {
 	return false
 }
+
+func (t *fieldTables) dit8Asm(x []byte, stride int, logs *[7]uint16, inverse bool) {
+	panic("rs: no radix-8 kernel")
+}

@@ -283,8 +283,9 @@ func TestTransforms(t *testing.T) {
 	flavours(t, func(t *testing.T) {
 		tb := tables()
 		rng := rand.New(rand.NewPCG(47, 48))
-		for _, m := range []int{1, 2, 4, 8, 16, 32, 64, 128, 512} {
-			for trial := 0; trial < 6; trial++ {
+		// Every m of 1 to 1024 takes another mix of radix-8, -4 and -2 passes (see radix).
+		for _, m := range []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024} {
+			for trial := 0; trial < 10; trial++ {
 				limit := 1 + rng.IntN(m)
 				if trial == 0 {
 					limit = m
@@ -402,6 +403,57 @@ func TestKernels(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRadix8Kernel compares the radix-8 kernel with the radix-2 Go path, with some
+// constants the logarithm of zero, where it runs.
+func TestRadix8Kernel(t *testing.T) {
+	if !hasGFNI512 {
+		t.Skip("no radix-8 kernel here")
+	}
+	defer func() { hasAVX2 = true }()
+	tb := tables()
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, stride := range []int{64, 128, 4096} {
+		for trial := 0; trial < 24; trial++ {
+			var logs [7]uint16
+			for i := range logs {
+				logs[i] = uint16(rng.UintN(order))
+				if rng.UintN(4) == 0 {
+					logs[i] = modulus
+				}
+			}
+			// The kernel's butterflies by layer: pairs (x, y) and the constant.
+			layers := [3][4][3]int{
+				{{0, 4, 0}, {1, 5, 0}, {2, 6, 0}, {3, 7, 0}},
+				{{0, 2, 1}, {1, 3, 1}, {4, 6, 2}, {5, 7, 2}},
+				{{0, 1, 3}, {2, 3, 4}, {4, 5, 5}, {6, 7, 6}},
+			}
+			for _, inverse := range []bool{false, true} {
+				x := randomBytes(rng, 8*stride)
+				want := append([]byte(nil), x...)
+				vec := func(k int) []byte { return want[k*stride : (k+1)*stride] }
+				hasAVX2 = false
+				for l := range layers {
+					if inverse {
+						l = 2 - l
+					}
+					for _, b := range layers[l] {
+						if inverse {
+							tb.ifftButterfly(vec(b[0]), vec(b[1]), logs[b[2]])
+						} else {
+							tb.fftButterfly(vec(b[0]), vec(b[1]), logs[b[2]])
+						}
+					}
+				}
+				hasAVX2 = true
+				tb.dit8Asm(x, stride, &logs, inverse)
+				if !bytes.Equal(x, want) {
+					t.Fatalf("stride %d logs %v inverse %v: differs", stride, logs, inverse)
+				}
+			}
+		}
+	}
 }
 
 func ExamplePlanTiles() {

@@ -117,6 +117,27 @@ type span struct {
 	// src, if not nil, holds the inputs of an inverse transform not yet copied in:
 	// vector i starts with src[i] if that is not nil (see ifftFrom).
 	src [][]byte
+	// wide: the radix-8 kernel runs on the span (see radix).
+	wide bool
+}
+
+// radix is the radix of the top pass over a block of size vectors (a power of two),
+// the lower layers being left to its sub-blocks. With the radix-8 kernel a block is
+// done in as few passes as it can, of 8 on top (over the largest blocks, where the
+// passes cost the most memory traffic) and of 4 below: 2^9 = 8·8·8, 2^8 = 8·8·4,
+// 2^7 = 8·4·4. Without it, passes of 4 and, for an odd number of layers, one of 2 on
+// top (one call over the whole block rather than many on pairs of vectors at the
+// bottom).
+func (sp *span) radix(size int) int {
+	layers := bits.TrailingZeros(uint(size))
+	switch {
+	case sp.wide && layers >= 3 && layers != 4:
+		return 8
+	case layers%2 == 1:
+		return 2
+	default:
+		return 4
+	}
 }
 
 // load copies the sources of vectors [from, to) into place.
@@ -148,8 +169,9 @@ func (sp *span) run(i, n int) []byte { return sp.flat[i*sp.l : (i+n)*sp.l] }
 // skewOffset..skewOffset+m-1, in place. Only the first nonZero vectors are read; the
 // others are taken as zero (they need not be cleared).
 //
-// Layers go by increasing distance, two at a time through the radix-4 kernel where one
-// is available (each element loaded and stored once per two layers), depth first. A
+// Layers go by increasing distance, three or two at a time through the radix-8 and
+// radix-4 kernels where they are available (each element loaded and stored once per
+// pass of three or two layers; see radix), depth first. A
 // block that starts past the nonzero prefix has only ever mixed with zeros and is
 // skipped. In a block whose upper half has not been written yet (it is zero) the
 // butterfly is a copy and a multiply-add, and such blocks are done layer by layer.
@@ -164,6 +186,7 @@ func (t *fieldTables) ifft(work [][]byte, nonZero, m, skewOffset int) {
 func (t *fieldTables) ifftFrom(work, src [][]byte, nonZero, m, skewOffset int) {
 	sp := newSpan(work[:m])
 	sp.src = src
+	sp.wide = t.hasDit8(&sp)
 	if !t.hasDit4(work) || m < 4 {
 		sp.load(0, nonZero)
 	}
@@ -173,29 +196,39 @@ func (t *fieldTables) ifftFrom(work, src [][]byte, nonZero, m, skewOffset int) {
 		}
 		return
 	}
-	if !bitsOdd(m) {
-		t.ifftBlock(&sp, 0, m, nonZero, skewOffset)
-		return
-	}
-	// An odd number of layers: the radix-2 one goes on top, as one call over the
-	// whole work rather than many on pairs of vectors at the bottom.
-	h := m / 2
-	for q := 0; q < 2 && q*h < nonZero; q++ {
-		t.ifftBlock(&sp, q*h, h, nonZero, skewOffset)
-	}
-	t.ifftLayer(&sp, 0, min(1, nonZero), h, nonZero, skewOffset)
+	t.ifftBlock(&sp, 0, m, nonZero, skewOffset)
 }
 
-// ifftBlock runs the inverse FFT layers of distances below size (a power of four) on
-// the block of size vectors at base, depth first: the four quarters (each while it is in cache), then the
-// two top layers on the whole block.
+// ifftBlock runs the inverse FFT layers of distances below size on the block of size
+// vectors at base, depth first: the sub-blocks of the top pass (each while it is in
+// cache), then the top pass on the whole block (see radix).
 func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
 	if size == 1 {
 		return
 	}
-	d := size / 4
-	for q := 0; q < 4 && base+q*d < nonZero; q++ {
+	radix := sp.radix(size)
+	d := size / radix
+	for q := 0; q < radix && base+q*d < nonZero; q++ {
 		t.ifftBlock(sp, base+q*d, d, nonZero, skewOffset)
+	}
+	switch radix {
+	case 2:
+		t.ifftLayer(sp, base, min(base+1, nonZero), d, nonZero, skewOffset)
+		return
+	case 8:
+		if d == 1 {
+			sp.load(base, base+8)
+		}
+		if base+d < nonZero {
+			// Zero sub-blocks go through the kernel with the others (see below).
+			sp.clearFrom(base, d, radix, nonZero)
+			t.dit8(sp, base, d, skewOffset, true)
+			return
+		}
+		for dist := d; dist < size; dist <<= 1 {
+			t.ifftLayer(sp, base, base+1, dist, nonZero, skewOffset)
+		}
+		return
 	}
 	if d == 1 && sp.src != nil {
 		if base+3 < nonZero && t.ifft4From(sp, base, skewOffset) {
@@ -213,19 +246,38 @@ func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
 		// are the copies and multiplies the radix-2 layers would do, in one pass
 		// over the block instead of several (with two zero quarters, also a
 		// butterfly of zeros).
-		zero := base + (nonZero-base+d-1)/d*d
-		if sp.flat != nil {
-			clear(sp.run(zero, base+4*d-zero))
-		} else {
-			for _, v := range sp.v[zero : base+4*d] {
-				clear(v)
-			}
-		}
+		sp.clearFrom(base, d, radix, nonZero)
 		t.dit4(sp, base, d, skewOffset, true)
 		return
 	}
 	t.ifftLayer(sp, base, min(base+4*d, nonZero), d, nonZero, skewOffset)
 	t.ifftLayer(sp, base, base+1, 2*d, nonZero, skewOffset)
+}
+
+// clearFrom clears the sub-blocks of d vectors of the block of radix sub-blocks at
+// base that start at or past nonZero (they have not been written yet).
+func (sp *span) clearFrom(base, d, radix, nonZero int) {
+	zero := base + (nonZero-base+d-1)/d*d
+	end := base + radix*d
+	if zero >= end {
+		return
+	}
+	if sp.flat != nil {
+		clear(sp.run(zero, end-zero))
+		return
+	}
+	for _, v := range sp.v[zero:end] {
+		clear(v)
+	}
+}
+
+// dit8 runs the three layers of distances 4d, 2d and d on the block of 8d vectors at
+// r (sp.wide must be set).
+func (t *fieldTables) dit8(sp *span, r, d, skewOffset int, inverse bool) {
+	o := skewOffset + r
+	s := &t.skew
+	logs := [7]uint16{s[o+4*d-1], s[o+2*d-1], s[o+6*d-1], s[o+d-1], s[o+3*d-1], s[o+5*d-1], s[o+7*d-1]}
+	t.dit8Asm(sp.run(r, 8*d), d*sp.l, &logs, inverse)
 }
 
 // dit4 runs the two layers of distances 2d and d on the block of 4d vectors at r.
@@ -306,8 +358,8 @@ func (t *fieldTables) ifftLayer(sp *span, from, to, dist, nonZero, skewOffset in
 
 // fft is the forward additive FFT of size m over the points skewOffset..skewOffset+m-1,
 // in place; only the first outputs vectors are computed (the others are left with
-// whatever the transform did to them). Layers go by decreasing distance, two at a time
-// and depth first as in ifft.
+// whatever the transform did to them). Layers go by decreasing distance, in passes of
+// three or two layers and depth first as in ifft.
 func (t *fieldTables) fft(work [][]byte, outputs, m, skewOffset int) {
 	sp := newSpan(work[:m])
 	if !t.hasDit4(work) {
@@ -316,33 +368,36 @@ func (t *fieldTables) fft(work [][]byte, outputs, m, skewOffset int) {
 		}
 		return
 	}
-	if !bitsOdd(m) {
-		t.fftBlock(&sp, 0, m, outputs, skewOffset)
-		return
-	}
-	// An odd number of layers: the radix-2 one goes on top (see ifft).
-	h := m / 2
-	t.fftLayer(&sp, 0, min(1, outputs), h, outputs, skewOffset)
-	for q := 0; q < 2 && q*h < outputs; q++ {
-		t.fftBlock(&sp, q*h, h, outputs, skewOffset)
-	}
+	sp.wide = t.hasDit8(&sp)
+	t.fftBlock(&sp, 0, m, outputs, skewOffset)
 }
 
-// fftBlock runs the FFT layers of distances below size (a power of four) on the block
-// of size vectors at base, depth first: the two top layers on the whole block, then each quarter that
-// holds outputs (while it is in cache).
+// fftBlock runs the FFT layers of distances below size on the block of size vectors
+// at base, depth first: the top pass on the whole block, then each sub-block that
+// holds outputs (while it is in cache; see radix).
 func (t *fieldTables) fftBlock(sp *span, base, size, outputs, skewOffset int) {
 	if size == 1 {
 		return
 	}
-	d := size / 4
-	if base+2*d < outputs {
+	radix := sp.radix(size)
+	d := size / radix
+	switch {
+	case radix == 2:
+		t.fftLayer(sp, base, min(base+1, outputs), d, outputs, skewOffset)
+	case radix == 4 && base+2*d < outputs:
 		t.dit4(sp, base, d, skewOffset, false)
-	} else {
+	case radix == 4:
 		t.fftLayer(sp, base, base+1, 2*d, outputs, skewOffset)
 		t.fftLayer(sp, base, base+1, d, outputs, skewOffset)
+	case base+4*d < outputs:
+		t.dit8(sp, base, d, skewOffset, false)
+	default:
+		// Outputs only in the lower half: its top layer, then the half as a block.
+		t.fftLayer(sp, base, base+1, 4*d, outputs, skewOffset)
+		t.fftBlock(sp, base, 4*d, outputs, skewOffset)
+		return
 	}
-	for q := 0; q < 4 && base+q*d < outputs; q++ {
+	for q := 0; q < radix && base+q*d < outputs; q++ {
 		t.fftBlock(sp, base+q*d, d, outputs, skewOffset)
 	}
 }
@@ -388,8 +443,10 @@ func (t *fieldTables) hasDit4(work [][]byte) bool {
 	return hasAVX2 && n >= 64 && n%64 == 0
 }
 
-// bitsOdd reports whether the power of two m has an odd exponent.
-func bitsOdd(m int) bool { return bits.TrailingZeros(uint(m))%2 == 1 }
+// hasDit8 reports whether the radix-8 kernel can run on the span.
+func (t *fieldTables) hasDit8(sp *span) bool {
+	return hasGFNI512 && sp.flat != nil && t.hasDit4(sp.v)
+}
 
 // formalDerivative replaces the polynomial in work (novel-basis coefficients) by its
 // formal derivative.

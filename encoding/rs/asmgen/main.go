@@ -29,6 +29,8 @@
 //	fft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //	ifft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //	ifft4From<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+//	fft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
+//	ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
 //	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
 //	storeFence()                              SFENCE
 //	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
@@ -50,7 +52,8 @@
 // layers. Bit i of skip marks constant i (a, b, c) as the logarithm of zero, whose
 // butterfly is a bare XOR; there is one specialised kernel per mask. ifft4From is
 // ifft4 out of place: it reads the four vectors from s0..s3 and writes x0..x3, so that
-// the first layers of a transform also copy its inputs in.
+// the first layers of a transform also copy its inputs in. fft8 and ifft8 (GFNI512
+// only) run three layers on eight vectors (see radix8).
 package main
 
 import (
@@ -212,9 +215,7 @@ func loop(g *gen, label string, vs, srcs []vec, body func()) {
 	if srcs != nil {
 		loads, ptrs = srcs, append(append([]vec{}, vs...), srcs...)
 	}
-	g.i("SHRQ $6, CX")
-	g.i("JZ %s_done", label)
-	g.p("%s_loop:", label)
+	loopStart(g, label)
 	for _, v := range loads {
 		v.load(g)
 	}
@@ -225,6 +226,19 @@ func loop(g *gen, label string, vs, srcs []vec, body func()) {
 	for _, v := range ptrs {
 		g.i("ADDQ $64, %s", v.ptr)
 	}
+	loopEnd(g, label)
+}
+
+// loopStart opens a loop over the 64-byte chunks of CX bytes (label_loop), which
+// loopEnd closes, jumping to label_done for none.
+func loopStart(g *gen, label string) {
+	g.i("SHRQ $6, CX")
+	g.i("JZ %s_done", label)
+	g.p("%s_loop:", label)
+}
+
+// loopEnd closes a loop that loopStart opened, and returns.
+func loopEnd(g *gen, label string) {
 	g.i("DECQ CX")
 	g.i("JNZ %s_loop", label)
 	g.i("VZEROUPPER")
@@ -247,18 +261,11 @@ func radix2(g *gen, f flavour, name, doc string, body func(x, y vec, slot int)) 
 	slot := preloadOne(g, f)
 	x := vec{"DI", "Y0", "Y1"}
 	y := vec{"SI", "Y2", "Y3"}
-	g.i("SHRQ $6, CX")
-	g.i("JZ %s_done", fn)
-	g.p("%s_loop:", fn)
+	loopStart(g, fn)
 	body(x, y, slot)
 	g.i("ADDQ $64, DI")
 	g.i("ADDQ $64, SI")
-	g.i("DECQ CX")
-	g.i("JNZ %s_loop", fn)
-	g.i("VZEROUPPER")
-	g.p("%s_done:", fn)
-	g.i("RET")
-	g.p("")
+	loopEnd(g, fn)
 }
 
 // mulAddTo emits the out-of-place multiply-add d = x ^ y·c (len(y) bytes).
@@ -276,9 +283,7 @@ func mulAddTo(g *gen, f flavour) {
 	x := vec{"DI", "Y0", "Y1"}
 	y := vec{"SI", "Y2", "Y3"}
 	out := vec{"DX", "Y0", "Y1"}
-	g.i("SHRQ $6, CX")
-	g.i("JZ %s_done", fn)
-	g.p("%s_loop:", fn)
+	loopStart(g, fn)
 	y.load(g)
 	x.load(g)
 	mulXor(g, f, "AX", slot, x, y)
@@ -286,12 +291,7 @@ func mulAddTo(g *gen, f flavour) {
 	g.i("ADDQ $64, DI")
 	g.i("ADDQ $64, SI")
 	g.i("ADDQ $64, DX")
-	g.i("DECQ CX")
-	g.i("JNZ %s_loop", fn)
-	g.i("VZEROUPPER")
-	g.p("%s_done:", fn)
-	g.i("RET")
-	g.p("")
+	loopEnd(g, fn)
 }
 
 func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
@@ -377,6 +377,95 @@ func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
 	return fn
 }
 
+// radix8 emits fft8GFNI512 or ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64):
+// three layers of the additive FFT on the eight vectors x + k·stride (k = 0..7, n
+// bytes each). The forward one runs the layer of distance 4 (pairs k, k+4, constant
+// m[0]), then of distance 2 (pairs 0-2 and 1-3 with m[1], 4-6 and 5-7 with m[2]), then
+// of distance 1 (pairs 0-1, 2-3, 4-5, 6-7 with m[3..6]); the inverse one the same
+// butterflies in the opposite order. Each element is loaded and stored once for three
+// layers, half the memory traffic per layer of the radix-4 kernels, whose eight
+// stores per chunk a Zen 4 core issues at one per cycle, as many cycles as its
+// sixteen matrix products take. The data take Y0..Y15, the products Y16..Y19, the
+// constants of the first two layers Y20..Y31; those of the last layer, used once per
+// chunk, are broadcast from memory by the products. A zero matrix makes a
+// butterfly's multiply a no-op (the logarithm of zero).
+func radix8(g *gen, inverse bool) string {
+	fn := "fft8GFNI512"
+	if inverse {
+		fn = "ifft8GFNI512"
+	}
+	g.p("// func %s(x *byte, stride, n int, m *[7][4]uint64)", fn)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-32", fn)
+	g.i("MOVQ x+0(FP), DI")
+	g.i("MOVQ stride+8(FP), DX")
+	g.i("MOVQ n+16(FP), CX")
+	g.i("MOVQ m+24(FP), AX")
+	ptrs := []string{"DI", "SI", "R8", "R9", "R10", "R11", "R12", "R13"}
+	g.i("LEAQ (DI)(DX*1), SI")
+	g.i("LEAQ (DI)(DX*2), R8")
+	g.i("LEAQ (R8)(DX*1), R9")
+	g.i("LEAQ (DI)(DX*4), R10")
+	g.i("LEAQ (R10)(DX*1), R11")
+	g.i("LEAQ (R10)(DX*2), R12")
+	g.i("LEAQ (R12)(DX*1), R13")
+	for c := 0; c < 3; c++ {
+		for q := 0; q < 4; q++ {
+			g.i("VPBROADCASTQ %d(AX), Y%d", 32*c+8*q, 20+4*c+q)
+		}
+	}
+	g.i("XORQ BX, BX")
+	loopStart(g, fn)
+	for k, p := range ptrs {
+		g.i("VMOVDQU (%s)(BX*1), Y%d", p, 2*k)
+		g.i("VMOVDQU 32(%s)(BX*1), Y%d", p, 2*k+1)
+	}
+	// mul emits x ^= y·m[c].
+	mul := func(x, y, c int) {
+		srcs := []int{2 * y, 2*y + 1, 2 * y, 2*y + 1}
+		for q := 0; q < 4; q++ {
+			if c < 3 {
+				g.i("VGF2P8AFFINEQB $0x00, Y%d, Y%d, Y%d", 20+4*c+q, srcs[q], 16+q)
+			} else {
+				g.i("VGF2P8AFFINEQB.BCST $0x00, %d(AX), Y%d, Y%d", 32*c+8*q, srcs[q], 16+q)
+			}
+		}
+		g.i("VPTERNLOGD $0x96, Y17, Y16, Y%d", 2*x)
+		g.i("VPTERNLOGD $0x96, Y19, Y18, Y%d", 2*x+1)
+	}
+	xor := func(dst, src int) {
+		g.i("VPXOR Y%d, Y%d, Y%d", 2*src, 2*dst, 2*dst)
+		g.i("VPXOR Y%d, Y%d, Y%d", 2*src+1, 2*dst+1, 2*dst+1)
+	}
+	type bfly struct{ x, y, c int }
+	layers := [][]bfly{
+		{{0, 4, 0}, {1, 5, 0}, {2, 6, 0}, {3, 7, 0}},
+		{{0, 2, 1}, {1, 3, 1}, {4, 6, 2}, {5, 7, 2}},
+		{{0, 1, 3}, {2, 3, 4}, {4, 5, 5}, {6, 7, 6}},
+	}
+	if inverse {
+		for l := 2; l >= 0; l-- {
+			for _, b := range layers[l] {
+				xor(b.y, b.x) // y ^= x; x ^= y·c
+				mul(b.x, b.y, b.c)
+			}
+		}
+	} else {
+		for _, layer := range layers {
+			for _, b := range layer {
+				mul(b.x, b.y, b.c) // x ^= y·c; y ^= x
+				xor(b.y, b.x)
+			}
+		}
+	}
+	for k, p := range ptrs {
+		g.i("VMOVDQU Y%d, (%s)(BX*1)", 2*k, p)
+		g.i("VMOVDQU Y%d, 32(%s)(BX*1)", 2*k+1, p)
+	}
+	g.i("ADDQ $64, BX")
+	loopEnd(g, fn)
+	return fn
+}
+
 func generate(g, d *gen) {
 	for _, w := range []*gen{g, d} {
 		w.p("// Code generated by go run ./asmgen. DO NOT EDIT.")
@@ -428,6 +517,11 @@ func generate(g, d *gen) {
 	}
 	stream(g, d)
 	packing(g, d)
+	for _, inverse := range []bool{false, true} {
+		d.p("//go:noescape")
+		d.p("func %s(x *byte, stride, n int, m *[7][4]uint64)", radix8(g, inverse))
+		d.p("")
+	}
 	d.p("type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)")
 	d.p("")
 	for _, v := range []struct{ inverse, from bool }{{false, false}, {true, false}, {true, true}} {
