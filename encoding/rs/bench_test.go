@@ -3,7 +3,9 @@ package rs
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 )
 
 // Benchmarks of one batch of codewords at Walrus shapes: the low-rate column code of
@@ -72,6 +74,52 @@ func BenchmarkPacking(b *testing.B) {
 				pk.PackRun(packed, run)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*count), "ns/symbol")
+		})
+	}
+}
+
+// BenchmarkTileTransforms: the transforms of one tile of 2 KiB vectors (as the encode
+// at n = 1000 and 64 MiB has them) for the codes of n = 1000 and n = 100, with the
+// radix-8 passes and, alternated in the same run as the baseline, with radix-4 ones
+// only. It reports the median time of each and their ratio.
+func BenchmarkTileTransforms(b *testing.B) {
+	if !hasGFNI512 {
+		b.Skip("no radix-8 kernel here")
+	}
+	defer func() { radix8 = true }()
+	for _, shape := range []struct{ k, r int }{{334, 666}, {667, 333}, {34, 66}, {67, 33}} {
+		b.Run(fmt.Sprintf("k=%d/r=%d", shape.k, shape.r), func(b *testing.B) {
+			c, err := New(shape.k, shape.r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tile := c.NewTile()
+			const size = 2048
+			arena := make([]byte, tile.ArenaLen(size))
+			rng := rand.New(rand.NewPCG(3, 4))
+			for i := range arena {
+				arena[i] = byte(rng.UintN(256))
+			}
+			var with, without []float64
+			for i := 0; i < max(b.N, 9); i++ {
+				for _, on := range []bool{true, false} {
+					radix8 = on
+					tile.Reset(size, arena)
+					start := time.Now()
+					tile.Encode()
+					ms := float64(time.Since(start)) / 1e6
+					if on {
+						with = append(with, ms)
+					} else {
+						without = append(without, ms)
+					}
+				}
+			}
+			slices.Sort(with)
+			slices.Sort(without)
+			b.ReportMetric(with[len(with)/2], "radix8-ms")
+			b.ReportMetric(without[len(without)/2], "radix4-ms")
+			b.ReportMetric(with[len(with)/2]/without[len(without)/2], "x-radix4")
 		})
 	}
 }

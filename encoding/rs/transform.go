@@ -443,9 +443,13 @@ func (t *fieldTables) hasDit4(work [][]byte) bool {
 	return hasAVX2 && n >= 64 && n%64 == 0
 }
 
+// radix8 enables the radix-8 passes; benchmarks turn it off to measure them against
+// radix-4 ones in the same run.
+var radix8 = true
+
 // hasDit8 reports whether the radix-8 kernel can run on the span.
 func (t *fieldTables) hasDit8(sp *span) bool {
-	return hasGFNI512 && sp.flat != nil && t.hasDit4(sp.v)
+	return radix8 && hasGFNI512 && sp.flat != nil && t.hasDit4(sp.v)
 }
 
 // formalDerivative replaces the polynomial in work (novel-basis coefficients) by its

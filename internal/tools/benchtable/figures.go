@@ -173,6 +173,11 @@ func rules() []rule {
 			}
 			return []figure{f}
 		}},
+		{"encoding/rs", re(`^TileTransforms/k=(\d+)/r=(\d+)$`), func(m []string, r result, _ index) []figure {
+			f := metric("encoding/rs", fmt.Sprintf("tile transforms, %s → %s, 2 KiB vectors", m[1], m[2]), r, "radix8-ms", "ms")
+			f.baseline = fmt.Sprintf("%.2f× the radix-4 passes (%s ms)", r.vals["x-radix4"], num(r.vals["radix4-ms"]))
+			return []figure{f}
+		}},
 		{"encoding/merkle", re(`^LeafHashes_1M_(\d+)B$`), func(m []string, r result, _ index) []figure {
 			return []figure{metric("encoding/merkle", fmt.Sprintf("Merkle leaf hashes of %s-byte symbols", m[1]), r, "leaves/s", "hashes/s")}
 		}},
