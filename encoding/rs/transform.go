@@ -201,7 +201,8 @@ func (t *fieldTables) ifftFrom(work, src [][]byte, nonZero, m, skewOffset int) {
 
 // ifftBlock runs the inverse FFT layers of distances below size on the block of size
 // vectors at base, depth first: the sub-blocks of the top pass (each while it is in
-// cache), then the top pass on the whole block (see radix).
+// cache), then the top pass on the whole block (see radix). The radix-4 kernel must
+// run on the vectors (hasDit4).
 func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
 	if size == 1 {
 		return
@@ -240,7 +241,7 @@ func (t *fieldTables) ifftBlock(sp *span, base, size, nonZero, skewOffset int) {
 		t.dit4(sp, base, d, skewOffset, true)
 		return
 	}
-	if base+d < nonZero && t.hasDit4(sp.v) {
+	if base+d < nonZero {
 		// The last quarters are zero (and not written yet): cleared, they go
 		// through the radix-4 kernel with the others, whose butterflies against them
 		// are the copies and multiplies the radix-2 layers would do, in one pass

@@ -657,13 +657,12 @@ func packing(g, d *gen) {
 		g.i("TESTQ DX, DX")
 		g.i("JZ %s_next", name)
 		g.p("%s_chunk:", name)
+		from, to := "(AX)", "(DI)" // symbol to vector
 		if unpack {
-			g.i("VMOVDQU64 (DI), Z2")
-			g.i("VMOVDQU64 Z2, (AX)")
-		} else {
-			g.i("VMOVDQU64 (AX), Z2")
-			g.i("VMOVDQU64 Z2, (DI)")
+			from, to = to, from
 		}
+		g.i("VMOVDQU64 %s, Z2", from)
+		g.i("VMOVDQU64 Z2, %s", to)
 		g.i("ADDQ $64, AX")
 		g.i("ADDQ $64, DI")
 		g.i("SUBQ $64, DX")
