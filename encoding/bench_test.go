@@ -14,8 +14,8 @@ import (
 // The figures of `make bench` (run with -cpu 1): for n = 100 and 1000 and blobs of 1, 16
 // and 64 MiB, the encode time, the time of the same Merkle hashing alone (the floor,
 // measured in the same run) and their ratio, the bytes allocated by one encode relative
-// to the blob (with the blob itself, an upper bound on peak memory), and the decode time
-// from n-2f primary slivers.
+// to the blob (with the blob itself, an upper bound on peak memory), the same two for
+// the metadata alone (ComputeMetadata), and the decode time from n-2f primary slivers.
 var (
 	benchShards = []int{100, 1000}
 	benchSizes  = []int{1 << 20, 16 << 20, 64 << 20}
@@ -62,14 +62,20 @@ func BenchmarkEncode(b *testing.B) {
 				}
 				cold := time.Since(start)
 				wsBytes := ws.bytes()
+				// The metadata alone (ComputeMetadata), through a workspace of its own.
+				metaWS := Workspace{Parallelism: 1}
+				if _, err := codec.ComputeMetadataTo(&metaWS, blob); err != nil {
+					b.Fatal(err)
+				}
+				metaWSBytes := metaWS.bytes()
 
 				// Encode and floor alternate, so that both see the same state of the
 				// machine; the figures are medians over at least minRounds rounds (more
 				// than b.N where the benchmark time allows few), which one slow round
 				// does not move.
 				floorLeaves := make([]merkle.Digest, n*n)
-				var encodeTimes, floorTimes, ratios, rsTimes []float64
-				var transient uint64
+				var encodeTimes, floorTimes, ratios, rsTimes, metaTimes []float64
+				var transient, metaTransient uint64
 				round := func() {
 					var before, after runtime.MemStats
 					runtime.ReadMemStats(&before)
@@ -81,6 +87,15 @@ func BenchmarkEncode(b *testing.B) {
 					runtime.ReadMemStats(&after)
 					transient = max(transient, after.TotalAlloc-before.TotalAlloc)
 
+					runtime.ReadMemStats(&before)
+					start = time.Now()
+					if _, err := codec.ComputeMetadataTo(&metaWS, blob); err != nil {
+						b.Fatal(err)
+					}
+					metaTimes = append(metaTimes, float64(time.Since(start))/1e6)
+					runtime.ReadMemStats(&after)
+					metaTransient = max(metaTransient, after.TotalAlloc-before.TotalAlloc)
+
 					start = time.Now()
 					hashFloor(codec.Params(), s, matrix, floorLeaves)
 					floorTime := time.Since(start)
@@ -91,7 +106,6 @@ func BenchmarkEncode(b *testing.B) {
 					floorTimes = append(floorTimes, float64(floorTime)/1e6)
 					ratios = append(ratios, float64(encodeTime)/float64(floorTime))
 				}
-				b.SetBytes(int64(size))
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					round()
@@ -102,12 +116,17 @@ func BenchmarkEncode(b *testing.B) {
 				}
 				b.ReportMetric(float64(cold.Milliseconds()), "cold-ms")
 				b.ReportMetric(median(encodeTimes), "encode-ms")
+				// The encode's own throughput (a round also runs the floor, the transforms
+				// and the metadata alone).
+				b.ReportMetric(float64(size)/1e3/median(encodeTimes), "MB/s")
 				b.ReportMetric(median(floorTimes), "floor-ms")
 				b.ReportMetric(median(ratios), "x-floor")
 				b.ReportMetric(median(rsTimes), "rs-ms")
 				// Blob + workspace + everything else one encode allocates: an upper bound on
 				// the peak memory of an encode.
 				b.ReportMetric(float64(uint64(size)+uint64(wsBytes)+transient)/float64(size), "peak-x-blob")
+				b.ReportMetric(median(metaTimes), "meta-ms")
+				b.ReportMetric(float64(uint64(size)+uint64(metaWSBytes)+metaTransient)/float64(size), "meta-peak-x-blob")
 			})
 		}
 	}

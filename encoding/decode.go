@@ -73,12 +73,12 @@ func (c *Codec) Decode(m VerifiedMetadata, slivers []Sliver, check ConsistencyCh
 
 	switch check {
 	case CheckStrict:
-		enc, err := c.Encode(blob[:length])
+		again, err := c.ComputeMetadata(blob[:length])
 		if err != nil {
 			return nil, err
 		}
-		if enc.Metadata.BlobID() != m.BlobID() {
-			return nil, fmt.Errorf("%w: blob %s re-encodes to %s", ErrInconsistentBlob, m.BlobID(), enc.Metadata.BlobID())
+		if again.BlobID() != m.BlobID() {
+			return nil, fmt.Errorf("%w: blob %s re-encodes to %s", ErrInconsistentBlob, m.BlobID(), again.BlobID())
 		}
 	case CheckDefault:
 		if err := c.checkRows(m, blob, func(r int) bool { return axis == Primary && given[r] }); err != nil {

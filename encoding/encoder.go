@@ -167,21 +167,57 @@ func (e *Codec) Encode(blob []byte) (*EncodedBlob, error) {
 // The expanded matrix is produced in two passes of tiles (see passes.go): every symbol
 // is hashed while it is in cache and written to its sliver once.
 func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
+	return e.encode(ws, blob, true)
+}
+
+// ComputeMetadata computes blob's metadata and blob ID, the same as Encode's, without
+// the slivers: every symbol of the expanded matrix is computed and hashed, but only the
+// repairs of the rows, which the column pass reads again, are stored. It needs about a
+// third of Encode's memory (the blob aside) and less time. It is what a blob ID is
+// computed with when the slivers are not wanted (a client checking a file's blob ID,
+// the strict consistency check of a read).
+func (e *Codec) ComputeMetadata(blob []byte) (VerifiedMetadata, error) {
+	return e.ComputeMetadataTo(&Workspace{}, blob)
+}
+
+// ComputeMetadataTo is ComputeMetadata with the memory of ws.
+func (e *Codec) ComputeMetadataTo(ws *Workspace, blob []byte) (VerifiedMetadata, error) {
+	enc, err := e.encode(ws, blob, false)
+	if err != nil {
+		return VerifiedMetadata{}, err
+	}
+	return enc.Metadata, nil
+}
+
+// encode runs an encode; without slivers the symbols of the expanded matrix are hashed
+// but only those the passes read again are kept, and the result has no slivers.
+func (e *Codec) encode(ws *Workspace, blob []byte, slivers bool) (*EncodedBlob, error) {
 	p := e.params
 	s, err := p.SymbolSize(uint64(len(blob)))
 	if err != nil {
 		return nil, err
 	}
-	n, k1 := p.NShards, p.PrimarySymbols()
+	n, k1, k2 := p.NShards, p.PrimarySymbols(), p.SecondarySymbols()
 
 	// Primary slivers: rows 0..k1-1 are the blob, zero-padded; rows k1..n-1 come from
 	// the column pass.
-	primary := p.primarySlivers(&ws.rows, blob, s)
+	primary := p.primarySlivers(&ws.rows, blob, s, slivers)
+	cd := columnData{rows: primary[:k1], s: s}
+	if slivers {
+		cd.repairs = primary[k1:]
+	}
 
 	// Secondary slivers: columns 0..k2-1 of the message (written by the row pass as it
-	// reads the rows) and k2..n-1, the rows' extension by the secondary code.
-	ws.secondary = grow(ws.secondary, n*k1*s)
-	secondary := splitBuffer(ws.secondary, n, k1*s)
+	// reads the rows) and k2..n-1, the rows' extension by the secondary code. Without
+	// slivers only the latter are kept, which the column pass needs: it reads the
+	// message columns from the rows.
+	message := 0
+	if !slivers {
+		message = k2
+	}
+	ws.secondary = grow(ws.secondary, (n-message)*k1*s)
+	secondary := append(make([][]byte, message, n), splitBuffer(ws.secondary, n-message, k1*s)...)
+	cd.cols = secondary
 
 	// Leaf hashes of the whole expanded matrix, row-major.
 	ws.leaves = grow(ws.leaves, n*n)
@@ -198,19 +234,26 @@ func (e *Codec) EncodeTo(ws *Workspace, blob []byte) (*EncodedBlob, error) {
 		e.rowPass(w, from, to, primary, secondary, s)
 	})
 	colCount, _ := tilePlan(crew[0].colTile, s)
-	runParts(crew, splitUnits(n, len(crew), func(a int) int { return columnGroup(a, colCount, n, p.SecondarySymbols()) }), func(w *worker, from, to int) {
-		e.columnPass(w, from, to, primary, secondary, s)
+	runParts(crew, splitUnits(n, len(crew), func(a int) int { return columnGroup(a, colCount, n, k2) }), func(w *worker, from, to int) {
+		e.columnPass(w, from, to, cd)
 	})
 
 	meta := p.metadataFromLeaves(ws.leaves, uint64(len(blob)), len(crew))
+	if !slivers {
+		return &EncodedBlob{Metadata: meta, SymbolSize: s}, nil
+	}
 	return &EncodedBlob{Metadata: meta, SymbolSize: s, Primary: primary, Secondary: secondary}, nil
 }
 
-// primarySlivers returns the n primary slivers of blob with symbols of s bytes: the
-// full message rows alias blob, the rest (the last, zero-padded message row and the
-// rows k1..n-1, left for the column pass to fill) are cut from *rows, grown as needed.
-func (p Params) primarySlivers(rows *[]byte, blob []byte, s int) [][]byte {
+// primarySlivers returns the primary slivers of blob with symbols of s bytes: the full
+// message rows alias blob, the rest (the last, zero-padded message row and, with
+// repairs, the rows k1..n-1, left for the column pass to fill) are cut from *rows,
+// grown as needed. Without repairs it returns the k1 message rows only.
+func (p Params) primarySlivers(rows *[]byte, blob []byte, s int, repairs bool) [][]byte {
 	n, k1 := p.NShards, p.PrimarySymbols()
+	if !repairs {
+		n = k1
+	}
 	rowBytes := p.SecondarySymbols() * s
 	primary := make([][]byte, n)
 	fullRows := min(len(blob)/rowBytes, k1)

@@ -436,6 +436,17 @@ func TestWorkspaceReuse(t *testing.T) {
 				t.Fatalf("size %d: sliver pair %d differs", size, i)
 			}
 		}
+		// The metadata alone through the same workspace, dirtied again.
+		for i := range ws.secondary {
+			ws.secondary[i] = 0x5a
+		}
+		meta, err := c.ComputeMetadataTo(&ws, blob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalMetadata(meta, want.Metadata) {
+			t.Fatalf("size %d: ComputeMetadata through a reused workspace differs from Encode", size)
+		}
 	}
 }
 

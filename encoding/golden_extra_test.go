@@ -69,6 +69,7 @@ func TestGoldenExtra(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGoldenBlob(t, enc, g.goldenBlob)
+			checkGoldenMetadata(t, c, blob, g.goldenBlob)
 
 			if g.NShards > 301 {
 				return

@@ -130,8 +130,30 @@ func TestGoldenBlobs(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGoldenBlob(t, enc, g)
+			checkGoldenMetadata(t, c, blob, g)
 		})
 	}
+}
+
+// checkGoldenMetadata checks ComputeMetadata against a reference vector: the blob ID,
+// root and the BCS of the metadata.
+func checkGoldenMetadata(t *testing.T, c *Codec, blob []byte, g goldenBlob) {
+	t.Helper()
+	m, err := c.ComputeMetadata(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := m.RootHash()
+	meta := m.Metadata()
+	if m.BlobID().String() != g.BlobID || hex.EncodeToString(root[:]) != g.RootHash || sha(bcs.Marshal(&meta)) != g.MetadataBcsSha256 {
+		t.Fatalf("ComputeMetadata: blob ID %s root %x, want %s %s (or the metadata BCS differs)", m.BlobID(), root, g.BlobID, g.RootHash)
+	}
+}
+
+// equalMetadata reports whether two metadata are the same, BCS byte for byte.
+func equalMetadata(a, b VerifiedMetadata) bool {
+	ma, mb := a.Metadata(), b.Metadata()
+	return a.BlobID() == b.BlobID() && bytes.Equal(bcs.Marshal(&ma), bcs.Marshal(&mb))
 }
 
 // checkGoldenBlob compares an encoding with a reference vector: the blob ID in its three

@@ -32,7 +32,7 @@ func (e *Codec) encodeReference(ws *referenceWorkspace, blob []byte) (*EncodedBl
 
 	// Primary slivers: rows 0..k1-1 are the blob, zero-padded; rows k1..n-1 come from
 	// the column pass.
-	primary := p.primarySlivers(&ws.rows, blob, s)
+	primary := p.primarySlivers(&ws.rows, blob, s, true)
 
 	// Secondary slivers 0..k2-1 are the columns of the message matrix; k2..n-1 their
 	// extension by the secondary code, row by row.
@@ -194,6 +194,14 @@ func TestEncodeMatchesReference(t *testing.T) {
 			}
 			if got.Metadata.BlobID() != want.Metadata.BlobID() {
 				t.Fatalf("n=%d size=%d s=%d on %d goroutines: blob ID differs", n, size, want.SymbolSize, ws.Parallelism)
+			}
+			// The same workspace, now holding this blob's slivers, for the metadata alone.
+			meta, err := c.ComputeMetadataTo(&ws, blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalMetadata(meta, want.Metadata) {
+				t.Fatalf("n=%d size=%d s=%d on %d goroutines: ComputeMetadata differs from the encode's", n, size, want.SymbolSize, ws.Parallelism)
 			}
 		}
 	}

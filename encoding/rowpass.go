@@ -6,9 +6,9 @@ import (
 
 // rowPass extends the message rows [from, to) with the secondary code: the repairs are
 // secondary slivers k2..n-1 (column-major). As it packs the message it also writes it
-// into secondary slivers 0..k2-1 (the transposition), and it hashes every symbol of
-// these rows of the expanded matrix. from and to are multiples of the tiles' row count
-// (or k1).
+// into secondary slivers 0..k2-1 (the transposition) unless they are nil, and it hashes
+// every symbol of these rows of the expanded matrix. from and to are multiples of the
+// tiles' row count (or k1).
 func (e *Codec) rowPass(w *worker, from, to int, primary, secondary [][]byte, s int) {
 	count, segs := tilePlan(w.rowTile, s)
 	if count > 1 {
@@ -61,7 +61,7 @@ func (e *Codec) rowPassWhole(w *worker, from, to, count int, seg rs.Segment, pri
 			}
 			em.hashRuns(buf[:(c1-c0)*runBytes], s, g, c0, grid)
 			em.flush()
-			for c := c0; c < c1; c++ {
+			for c := c0; c < c1 && secondary[c] != nil; c++ {
 				em.queueStream(secondary[c][r0*s:r1*s], buf[(c-c0)*runBytes:(c-c0+1)*runBytes])
 			}
 		}
@@ -92,9 +92,11 @@ func (e *Codec) rowPassSegmented(w *worker, from, to int, segs []rs.Segment, pri
 				sym := row[c*s : (c+1)*s]
 				pk.PackTail(tile.In(c), 0, sym)
 				tile.SetSource(c, sym[lo:hi]) // read by the transform where it is
-				dst := secondary[c][r*s : (r+1)*s]
-				em.queueStream(dst[lo:hi], sym[lo:hi])
-				copy(dst[tail:tail+tl], sym[tail:tail+tl])
+				if secondary[c] != nil {
+					dst := secondary[c][r*s : (r+1)*s]
+					em.queueStream(dst[lo:hi], sym[lo:hi])
+					copy(dst[tail:tail+tl], sym[tail:tail+tl])
+				}
 			}
 			// The originals of the next segment (or of the next row's first).
 			next = next[:0]

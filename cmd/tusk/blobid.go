@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -41,11 +42,10 @@ func newBlobIDCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			enc, err := codec.Encode(blob)
+			m, err := codec.ComputeMetadata(blob)
 			if err != nil {
 				return fmt.Errorf("encode %s: %w", args[0], err)
 			}
-			m := enc.Metadata
 			out := cmd.OutOrStdout()
 			if !asJSON {
 				_, err = fmt.Fprintln(out, m.BlobID())
@@ -56,7 +56,7 @@ func newBlobIDCmd() *cobra.Command {
 			e.SetIndent("", "  ")
 			return e.Encode(blobIDResult{
 				BlobID: m.BlobID(), RootHash: hex.EncodeToString(root[:]), UnencodedLength: m.UnencodedLength(),
-				SymbolSize: enc.SymbolSize, EncodedLength: m.EncodedLength(), NShards: nShards,
+				SymbolSize: m.SymbolSize(), EncodedLength: m.EncodedLength(), NShards: nShards,
 			})
 		},
 	}
@@ -66,23 +66,28 @@ func newBlobIDCmd() *cobra.Command {
 }
 
 // readBlob reads a whole file, or standard input for "-", refusing more than limit bytes.
+// A regular file is read into a buffer of its size, not grown by doubling.
 func readBlob(path string, stdin io.Reader, limit uint64) ([]byte, error) {
 	r := stdin
+	var buf bytes.Buffer
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && uint64(st.Size()) > limit {
-			return nil, fmt.Errorf("%s: %d bytes: %w (maximum %d)", path, st.Size(), encoding.ErrBlobTooLarge, limit)
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if uint64(st.Size()) > limit {
+				return nil, fmt.Errorf("%s: %d bytes: %w (maximum %d)", path, st.Size(), encoding.ErrBlobTooLarge, limit)
+			}
+			buf.Grow(int(st.Size()) + bytes.MinRead) // room for the read that sees the end
 		}
 		r = f
 	}
-	blob, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(r, int64(limit)+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	blob := buf.Bytes()
 	if uint64(len(blob)) > limit {
 		return nil, fmt.Errorf("%s: %w (maximum %d bytes)", path, encoding.ErrBlobTooLarge, limit)
 	}

@@ -174,3 +174,32 @@ func TestBlobIDErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBlobIDSizeLimit: a file or standard input of the largest blob the shard count
+// allows gets its blob ID (the one Encode gives); one byte more is refused, naming the
+// maximum.
+func TestBlobIDSizeLimit(t *testing.T) {
+	codec, err := encoding.NewCodec(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := int(codec.Params().MaxBlobSize())
+	blob := bytes.Repeat([]byte("tusk"), limit/4+1)
+	enc, err := codec.Encode(blob[:limit])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := enc.Metadata.BlobID().String()
+	for _, size := range []int{limit, limit + 1} {
+		file := writeTemp(t, "blob.bin", string(blob[:size]))
+		for _, tc := range []struct{ name, stdin, path string }{{"file", "", file}, {"stdin", string(blob[:size]), "-"}} {
+			code, out, errOut := runTuskStdin(t, tc.stdin, "blob-id", "--n-shards", "4", tc.path)
+			if size == limit && (code != 0 || out != want+"\n") {
+				t.Errorf("%s of %d bytes: exit %d, stdout %q, stderr %q; want %s", tc.name, size, code, out, errOut, want)
+			}
+			if size > limit && (code != exitError || out != "" || !strings.Contains(errOut, "maximum")) {
+				t.Errorf("%s of %d bytes: exit %d, stdout %q, stderr %q; want it refused", tc.name, size, code, out, errOut)
+			}
+		}
+	}
+}

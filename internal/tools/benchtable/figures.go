@@ -140,7 +140,15 @@ func rules() []rule {
 					num(rs), 1+rs/r.vals["floor-ms"])
 			}
 			mem := metric("encoding", fmt.Sprintf("encode peak memory, n=%s, %s MiB", m[1], m[2]), r, "peak-x-blob", "× blob size")
-			return []figure{enc, mem}
+			figs := []figure{enc, mem}
+			// The blob ID alone (no slivers kept), against the encode of the same run.
+			if meta, ok := r.vals["meta-ms"]; ok {
+				f := metric("encoding", fmt.Sprintf("metadata alone (blob ID), n=%s, %s MiB", m[1], m[2]), r, "meta-ms", "ms")
+				f.baseline = ratio(meta, r.vals["encode-ms"], "the encode")
+				f.notes = fmt.Sprintf("peak memory %s× blob size", num(r.vals["meta-peak-x-blob"]))
+				figs = append(figs, f)
+			}
+			return figs
 		}},
 		{"encoding", re(`^Parallel/(encode|decode)/n=(\d+)/(\d+)MiB/cores=(\d+)$`), func(m []string, r result, _ index) []figure {
 			what := "encode"
