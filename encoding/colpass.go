@@ -23,7 +23,7 @@ func (e *Codec) columnPass(w *worker, from, to int, cd columnData) {
 type columnData struct {
 	// cols[c] is secondary sliver c, the originals of column c column-major, so that
 	// they are read sequentially. Where it is nil (the message columns of an encode
-	// that keeps no slivers) they are read in place from rows, the message rows.
+	// that keeps no slivers) they are read in place from rows, the k1 message rows.
 	cols, rows [][]byte
 	// repairs are the primary slivers k1..n-1, where the repairs of the message
 	// columns go; nil if they are only hashed.
@@ -50,14 +50,14 @@ func (cd columnData) packRow(pk *rs.Packing, dst []byte, a, b, i int) {
 }
 
 // groupRanges appends to dst the bytes that hold the originals of the column group
-// [a, b) of k1 rows.
-func (cd columnData) groupRanges(dst [][]byte, a, b, k1 int) [][]byte {
+// [a, b).
+func (cd columnData) groupRanges(dst [][]byte, a, b int) [][]byte {
 	if a == b {
 		return dst
 	}
 	if cd.cols[a] == nil {
-		for i := 0; i < k1; i++ {
-			dst = append(dst, cd.rows[i][a*cd.s:b*cd.s])
+		for _, row := range cd.rows {
+			dst = append(dst, row[a*cd.s:b*cd.s])
 		}
 		return dst
 	}
@@ -89,7 +89,7 @@ func (e *Codec) columnPassWhole(w *worker, from, to, count int, seg rs.Segment, 
 		for i := 0; i < k1; i++ {
 			cd.packRow(&pk, tile.In(i), a, b, i)
 		}
-		next = cd.groupRanges(next[:0], b, columnGroup(b, count, to, k2), k1)
+		next = cd.groupRanges(next[:0], b, columnGroup(b, count, to, k2))
 		em.queuePrefetch(next, (n-k1)*width/8)
 		tile.Encode()
 		// Repair j of the group is symbols a..b-1 of primary sliver k1+j.

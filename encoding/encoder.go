@@ -203,22 +203,24 @@ func (e *Codec) encode(ws *Workspace, blob []byte, slivers bool) (*EncodedBlob, 
 	// Primary slivers: rows 0..k1-1 are the blob, zero-padded; rows k1..n-1 come from
 	// the column pass.
 	primary := p.primarySlivers(&ws.rows, blob, s, slivers)
-	cd := columnData{rows: primary[:k1], s: s}
-	if slivers {
-		cd.repairs = primary[k1:]
-	}
 
 	// Secondary slivers: columns 0..k2-1 of the message (written by the row pass as it
 	// reads the rows) and k2..n-1, the rows' extension by the secondary code. Without
 	// slivers only the latter are kept, which the column pass needs: it reads the
 	// message columns from the rows.
-	message := 0
+	dropped := 0 // leading secondary slivers not kept (nil)
 	if !slivers {
-		message = k2
+		dropped = k2
 	}
-	ws.secondary = grow(ws.secondary, (n-message)*k1*s)
-	secondary := append(make([][]byte, message, n), splitBuffer(ws.secondary, n-message, k1*s)...)
-	cd.cols = secondary
+	ws.secondary = grow(ws.secondary, (n-dropped)*k1*s)
+	secondary := append(make([][]byte, dropped, n), splitBuffer(ws.secondary, n-dropped, k1*s)...)
+
+	// The column pass reads the message columns from the rows where they were not kept,
+	// and writes the primary repairs only for slivers.
+	cd := columnData{cols: secondary, rows: primary[:k1], s: s}
+	if slivers {
+		cd.repairs = primary[k1:]
+	}
 
 	// Leaf hashes of the whole expanded matrix, row-major.
 	ws.leaves = grow(ws.leaves, n*n)
