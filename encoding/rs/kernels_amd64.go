@@ -45,6 +45,18 @@ func fftButterflyGFNI512(x, y []byte, t unsafe.Pointer)
 func ifftButterflyGFNI512(x, y []byte, t unsafe.Pointer)
 
 //go:noescape
+func mulAddToGFNIZ(d, x, y []byte, t unsafe.Pointer)
+
+//go:noescape
+func mulAddGFNIZ(x, y []byte, t unsafe.Pointer)
+
+//go:noescape
+func fftButterflyGFNIZ(x, y []byte, t unsafe.Pointer)
+
+//go:noescape
+func ifftButterflyGFNIZ(x, y []byte, t unsafe.Pointer)
+
+//go:noescape
 func copyStream(dst, src *byte, n int)
 
 func storeFence()
@@ -63,6 +75,12 @@ func fft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
 
 //go:noescape
 func ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
+
+//go:noescape
+func fft8GFNIZ(x *byte, stride, n int, m *[7][4]uint64)
+
+//go:noescape
+func ifft8GFNIZ(x *byte, stride, n int, m *[7][4]uint64)
 
 type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
 
@@ -138,7 +156,31 @@ func fft4GFNI512_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //go:noescape
 func fft4GFNI512_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 
-var fft4Kernels = [3][8]dit4Kernel{
+//go:noescape
+func fft4GFNIZ_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func fft4GFNIZ_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+var fft4Kernels = [4][8]dit4Kernel{
 	{
 		fft4AVX2_0,
 		fft4AVX2_1,
@@ -168,6 +210,16 @@ var fft4Kernels = [3][8]dit4Kernel{
 		fft4GFNI512_5,
 		fft4GFNI512_6,
 		fft4GFNI512_7,
+	},
+	{
+		fft4GFNIZ_0,
+		fft4GFNIZ_1,
+		fft4GFNIZ_2,
+		fft4GFNIZ_3,
+		fft4GFNIZ_4,
+		fft4GFNIZ_5,
+		fft4GFNIZ_6,
+		fft4GFNIZ_7,
 	},
 }
 
@@ -243,7 +295,31 @@ func ifft4GFNI512_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //go:noescape
 func ifft4GFNI512_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 
-var ifft4Kernels = [3][8]dit4Kernel{
+//go:noescape
+func ifft4GFNIZ_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+//go:noescape
+func ifft4GFNIZ_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
+
+var ifft4Kernels = [4][8]dit4Kernel{
 	{
 		ifft4AVX2_0,
 		ifft4AVX2_1,
@@ -273,6 +349,16 @@ var ifft4Kernels = [3][8]dit4Kernel{
 		ifft4GFNI512_5,
 		ifft4GFNI512_6,
 		ifft4GFNI512_7,
+	},
+	{
+		ifft4GFNIZ_0,
+		ifft4GFNIZ_1,
+		ifft4GFNIZ_2,
+		ifft4GFNIZ_3,
+		ifft4GFNIZ_4,
+		ifft4GFNIZ_5,
+		ifft4GFNIZ_6,
+		ifft4GFNIZ_7,
 	},
 }
 
@@ -348,7 +434,31 @@ func ifft4FromGFNI512_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, 
 //go:noescape
 func ifft4FromGFNI512_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
 
-var ifft4FromKernels = [3][8]dit4FromKernel{
+//go:noescape
+func ifft4FromGFNIZ_0(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_1(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_2(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_3(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_4(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_5(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_6(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+//go:noescape
+func ifft4FromGFNIZ_7(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
+
+var ifft4FromKernels = [4][8]dit4FromKernel{
 	{
 		ifft4FromAVX2_0,
 		ifft4FromAVX2_1,
@@ -378,5 +488,15 @@ var ifft4FromKernels = [3][8]dit4FromKernel{
 		ifft4FromGFNI512_5,
 		ifft4FromGFNI512_6,
 		ifft4FromGFNI512_7,
+	},
+	{
+		ifft4FromGFNIZ_0,
+		ifft4FromGFNIZ_1,
+		ifft4FromGFNIZ_2,
+		ifft4FromGFNIZ_3,
+		ifft4FromGFNIZ_4,
+		ifft4FromGFNIZ_5,
+		ifft4FromGFNIZ_6,
+		ifft4FromGFNIZ_7,
 	},
 }

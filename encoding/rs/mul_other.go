@@ -3,7 +3,7 @@
 package rs
 
 // Without the assembly kernels every flag is off and the transforms run in Go.
-var hasAVX2, hasGFNI, hasGFNI512 = false, false, false
+var hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ = false, false, false, false
 
 func copyStream(dst, src *byte, n int) {}
 

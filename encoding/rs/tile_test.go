@@ -8,24 +8,27 @@ import (
 )
 
 // flavours runs fn once for every kernel flavour this CPU supports, and for the Go
-// path, restoring the feature flags afterwards.
+// path, restoring the feature flags afterwards. GFNIZ runs wherever GFNI512 does (its
+// instructions need no more), also where it is not chosen for speed.
 func flavours(t *testing.T, fn func(t *testing.T)) {
-	saved := [3]bool{hasAVX2, hasGFNI, hasGFNI512}
-	defer func() { hasAVX2, hasGFNI, hasGFNI512 = saved[0], saved[1], saved[2] }()
+	saved := [4]bool{hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ}
+	defer func() { hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ = saved[0], saved[1], saved[2], saved[3] }()
+	runs := [4]bool{saved[0], saved[1], saved[2], saved[2]}
 	for _, f := range []struct {
-		name             string
-		avx2, gfni, g512 bool
+		name  string
+		flags [4]bool
 	}{
-		{"go", false, false, false},
-		{"avx2", true, false, false},
-		{"gfni", true, true, false},
-		{"gfni512", true, true, true},
+		{"go", [4]bool{}},
+		{"avx2", [4]bool{true}},
+		{"gfni", [4]bool{true, true}},
+		{"gfni512", [4]bool{true, true, true}},
+		{"gfniz", [4]bool{true, true, true, true}},
 	} {
-		if (f.avx2 && !saved[0]) || (f.gfni && !saved[1]) || (f.g512 && !saved[2]) {
+		if f.flags[3] && !runs[3] || f.flags[2] && !runs[2] || f.flags[1] && !runs[1] || f.flags[0] && !runs[0] {
 			t.Logf("%s: not supported here", f.name)
 			continue
 		}
-		hasAVX2, hasGFNI, hasGFNI512 = f.avx2, f.gfni, f.g512
+		hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ = f.flags[0], f.flags[1], f.flags[2], f.flags[3]
 		t.Run(f.name, fn)
 	}
 }
@@ -411,7 +414,15 @@ func TestRadix8Kernel(t *testing.T) {
 	if !hasGFNI512 {
 		t.Skip("no radix-8 kernel here")
 	}
-	defer func() { hasAVX2 = true }()
+	savedZ := hasGFNIZ
+	defer func() { hasAVX2, hasGFNIZ = true, savedZ }()
+	for _, wide := range []bool{false, true} {
+		hasGFNIZ = wide
+		t.Run(fmt.Sprintf("gfniz=%v", wide), testRadix8Kernel)
+	}
+}
+
+func testRadix8Kernel(t *testing.T) {
 	tb := tables()
 	rng := rand.New(rand.NewPCG(51, 52))
 	for _, stride := range []int{64, 128, 4096} {

@@ -19,6 +19,11 @@
 //   - GFNI512: GFNI with the AVX-512VL additions, still on YMM registers: the extra
 //     registers hold all three constants of a radix-4 kernel, and VPTERNLOGD does the
 //     two XORs of each half of a product at once.
+//   - GFNIZ: GFNI on ZMM registers, a whole chunk [lo | hi] in one register. Two
+//     VGF2P8AFFINEQB give [A·lo | D·hi] and [C·lo | B·hi]; swapping the halves of the
+//     second (VSHUFI64X2) lines its products up with the first's, and one VPTERNLOGD
+//     adds both to x: four operations per 32 elements instead of six. The matrices are
+//     built in registers, [A | D] and [C | B], from the same *[4]uint64.
 //
 // Kernels:
 //
@@ -29,8 +34,8 @@
 //	fft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //	ifft4<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)
 //	ifft4From<F>_<skip>(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)
-//	fft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
-//	ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64)
+//	fft8<F>(x *byte, stride, n int, m *[7][4]uint64)     F = GFNI512 or GFNIZ
+//	ifft8<F>(x *byte, stride, n int, m *[7][4]uint64)
 //	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
 //	storeFence()                              SFENCE
 //	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
@@ -53,7 +58,7 @@
 // butterfly is a bare XOR; there is one specialised kernel per mask. ifft4From is
 // ifft4 out of place: it reads the four vectors from s0..s3 and writes x0..x3, so that
 // the first layers of a transform also copy its inputs in. fft8 and ifft8 (GFNI512
-// only) run three layers on eight vectors (see radix8).
+// and GFNIZ only) run three layers on eight vectors (see radix8).
 package main
 
 import (
@@ -74,15 +79,18 @@ func (g *gen) i(format string, args ...any) { fmt.Fprintf(g.w, "\t"+format+"\n",
 // A flavour is one way of multiplying by a constant.
 type flavour struct {
 	name string
+	// wide flavours hold a chunk in one ZMM register (see vec).
+	wide bool
 	// setup loads what every multiply needs (AVX2: the nibble mask in Y15).
 	setup func(g *gen)
 	// slots is the number of constants the flavour can keep in registers for a
-	// kernel's inner loop; preload loads the constant at table register t into slot i.
+	// kernel's inner loop; preload loads the constant at off(t), t a table register,
+	// into slot i.
 	slots   int
-	preload func(g *gen, t string, slot int)
-	// mulXor emits x ^= src·c for the element vectors (srcLo, srcHi) and (xLo, xHi),
-	// the constant in slot (or at t if slot < 0). It may clobber Y8..Y14 (AVX2) or
-	// Y8..Y11 (GFNI).
+	preload func(g *gen, t string, off, slot int)
+	// mulXor emits x ^= src·c for the element vectors (srcLo, srcHi) and (xLo, xHi)
+	// (wide: src and x, the high ones empty), the constant in slot (or at t if slot <
+	// 0). It may clobber Y8..Y14 (AVX2), Y8..Y11 (GFNI) or Z8..Z9 (GFNIZ).
 	mulXor func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string)
 }
 
@@ -134,9 +142,9 @@ var gfni = flavour{
 	name:  "GFNI",
 	setup: func(g *gen) {},
 	slots: 1,
-	preload: func(g *gen, t string, slot int) {
+	preload: func(g *gen, t string, off, slot int) {
 		for k := 0; k < 4; k++ {
-			g.i("VPBROADCASTQ %d(%s), Y%d", 8*k, t, 12+k)
+			g.i("VPBROADCASTQ %d(%s), Y%d", off+8*k, t, 12+k)
 		}
 	},
 	mulXor: func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string) {
@@ -159,9 +167,9 @@ var gfni512 = flavour{
 	name:  "GFNI512",
 	setup: func(g *gen) {},
 	slots: 3,
-	preload: func(g *gen, t string, slot int) {
+	preload: func(g *gen, t string, off, slot int) {
 		for k := 0; k < 4; k++ {
-			g.i("VPBROADCASTQ %d(%s), Y%d", 8*k, t, 16+4*slot+k)
+			g.i("VPBROADCASTQ %d(%s), Y%d", off+8*k, t, 16+4*slot+k)
 		}
 	},
 	mulXor: func(g *gen, t string, slot int, srcLo, srcHi, xLo, xHi string) {
@@ -175,22 +183,75 @@ var gfni512 = flavour{
 	},
 }
 
-// vec is one vector of a kernel: its pointer register and the two data registers of
-// the current chunk.
+// gfniWide keeps up to seven constants in Z16..Z29, each as two matrices (see the
+// GFNIZ flavour above); its setup puts the mask of the high half's qwords in K1.
+var gfniWide = flavour{
+	name: "GFNIZ",
+	wide: true,
+	setup: func(g *gen) {
+		g.i("MOVL $0xf0, R11")
+		g.i("KMOVW R11, K1")
+	},
+	slots: 3,
+	preload: func(g *gen, t string, off, slot int) {
+		m := 16 + 2*slot
+		g.i("VPBROADCASTQ %d(%s), Z%d", off, t, m)         // A
+		g.i("VPBROADCASTQ %d(%s), K1, Z%d", off+24, t, m)  // D in the high half
+		g.i("VPBROADCASTQ %d(%s), Z%d", off+16, t, m+1)    // C
+		g.i("VPBROADCASTQ %d(%s), K1, Z%d", off+8, t, m+1) // B in the high half
+	},
+	mulXor: func(g *gen, t string, slot int, src, _, x, _ string) {
+		if slot < 0 {
+			log.Fatal("GFNIZ keeps every constant in registers")
+		}
+		g.i("VGF2P8AFFINEQB $0x00, Z%d, %s, Z8", 16+2*slot, src)
+		g.i("VGF2P8AFFINEQB $0x00, Z%d, %s, Z9", 17+2*slot, src)
+		g.i("VSHUFI64X2 $0x4e, Z9, Z9, Z9")
+		g.i("VPTERNLOGD $0x96, Z9, Z8, %s", x)
+	},
+}
+
+// vec is one vector of a kernel: its pointer register and the data registers of the
+// current chunk, its low and high halves (hi empty for a wide flavour's whole chunk).
 type vec struct{ ptr, lo, hi string }
 
-func (v vec) load(g *gen) {
-	g.i("VMOVDQU (%s), %s", v.ptr, v.lo)
-	g.i("VMOVDQU 32(%s), %s", v.ptr, v.hi)
+// vec returns vector k of a kernel, at ptr: its chunk in Y2k and Y2k+1, or in Zk.
+func (f flavour) vec(ptr string, k int) vec {
+	if f.wide {
+		return vec{ptr, fmt.Sprintf("Z%d", k), ""}
+	}
+	return vec{ptr, fmt.Sprintf("Y%d", 2*k), fmt.Sprintf("Y%d", 2*k+1)}
 }
 
-func (v vec) store(g *gen) {
-	g.i("VMOVDQU %s, (%s)", v.lo, v.ptr)
-	g.i("VMOVDQU %s, 32(%s)", v.hi, v.ptr)
+// loadAt emits the load of the chunk at ptr plus index, an address's index part such
+// as "(BX*1)" (or empty); storeAt the store.
+func (v vec) loadAt(g *gen, index string) {
+	if v.hi == "" {
+		g.i("VMOVDQU64 (%s)%s, %s", v.ptr, index, v.lo)
+		return
+	}
+	g.i("VMOVDQU (%s)%s, %s", v.ptr, index, v.lo)
+	g.i("VMOVDQU 32(%s)%s, %s", v.ptr, index, v.hi)
 }
+
+func (v vec) storeAt(g *gen, index string) {
+	if v.hi == "" {
+		g.i("VMOVDQU64 %s, (%s)%s", v.lo, v.ptr, index)
+		return
+	}
+	g.i("VMOVDQU %s, (%s)%s", v.lo, v.ptr, index)
+	g.i("VMOVDQU %s, 32(%s)%s", v.hi, v.ptr, index)
+}
+
+func (v vec) load(g *gen)  { v.loadAt(g, "") }
+func (v vec) store(g *gen) { v.storeAt(g, "") }
 
 // xorInto emits dst ^= src.
 func xorInto(g *gen, dst, src vec) {
+	if dst.hi == "" {
+		g.i("VPXORQ %s, %s, %s", src.lo, dst.lo, dst.lo)
+		return
+	}
 	g.i("VPXOR %s, %s, %s", src.lo, dst.lo, dst.lo)
 	g.i("VPXOR %s, %s, %s", src.hi, dst.hi, dst.hi)
 }
@@ -204,7 +265,7 @@ func preloadOne(g *gen, f flavour) int {
 	if f.slots == 0 {
 		return -1
 	}
-	f.preload(g, "AX", 0)
+	f.preload(g, "AX", 0, 0)
 	return 0
 }
 
@@ -259,8 +320,7 @@ func radix2(g *gen, f flavour, name, doc string, body func(x, y vec, slot int)) 
 	g.i("MOVQ t+48(FP), AX")
 	f.setup(g)
 	slot := preloadOne(g, f)
-	x := vec{"DI", "Y0", "Y1"}
-	y := vec{"SI", "Y2", "Y3"}
+	x, y := f.vec("DI", 0), f.vec("SI", 1)
 	loopStart(g, fn)
 	body(x, y, slot)
 	g.i("ADDQ $64, DI")
@@ -280,9 +340,7 @@ func mulAddTo(g *gen, f flavour) {
 	g.i("MOVQ t+72(FP), AX")
 	f.setup(g)
 	slot := preloadOne(g, f)
-	x := vec{"DI", "Y0", "Y1"}
-	y := vec{"SI", "Y2", "Y3"}
-	out := vec{"DX", "Y0", "Y1"}
+	x, y, out := f.vec("DI", 0), f.vec("SI", 1), f.vec("DX", 0)
 	loopStart(g, fn)
 	y.load(g)
 	x.load(g)
@@ -334,15 +392,12 @@ func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
 		skip bool
 	}{{"AX", skipA}, {"BX", skipB}, {"DX", skipC}} {
 		if !c.skip && next < f.slots {
-			f.preload(g, c.t, next)
+			f.preload(g, c.t, 0, next)
 			slots[c.t] = next
 			next++
 		}
 	}
-	x0 := vec{"DI", "Y0", "Y1"}
-	x1 := vec{"SI", "Y2", "Y3"}
-	x2 := vec{"R8", "Y4", "Y5"}
-	x3 := vec{"R9", "Y6", "Y7"}
+	x0, x1, x2, x3 := f.vec("DI", 0), f.vec("SI", 1), f.vec("R8", 2), f.vec("R9", 3)
 	// fftB: x ^= y·c; y ^= x. ifftB: y ^= x; x ^= y·c.
 	fftB := func(x, y vec, t string, skip bool) {
 		if !skip {
@@ -359,7 +414,7 @@ func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
 	vs := []vec{x0, x1, x2, x3}
 	var srcs []vec
 	if from {
-		srcs = []vec{{"R10", "Y0", "Y1"}, {"R11", "Y2", "Y3"}, {"R12", "Y4", "Y5"}, {"R13", "Y6", "Y7"}}
+		srcs = []vec{f.vec("R10", 0), f.vec("R11", 1), f.vec("R12", 2), f.vec("R13", 3)}
 	}
 	loop(g, fn, vs, srcs, func() {
 		if inverse {
@@ -377,22 +432,25 @@ func radix4(g *gen, f flavour, inverse, from bool, skip int) string {
 	return fn
 }
 
-// radix8 emits fft8GFNI512 or ifft8GFNI512(x *byte, stride, n int, m *[7][4]uint64):
-// three layers of the additive FFT on the eight vectors x + k·stride (k = 0..7, n
-// bytes each). The forward one runs the layer of distance 4 (pairs k, k+4, constant
-// m[0]), then of distance 2 (pairs 0-2 and 1-3 with m[1], 4-6 and 5-7 with m[2]), then
-// of distance 1 (pairs 0-1, 2-3, 4-5, 6-7 with m[3..6]); the inverse one the same
-// butterflies in the opposite order. Each element is loaded and stored once for three
-// layers, half the memory traffic per layer of the radix-4 kernels, whose eight
-// stores per chunk a Zen 4 core issues at one per cycle, as many cycles as its
-// sixteen matrix products take. The data take Y0..Y15, the products Y16..Y19, the
-// constants of the first two layers Y20..Y31; those of the last layer, used once per
-// chunk, are broadcast from memory by the products. A zero matrix makes a
-// butterfly's multiply a no-op (the logarithm of zero).
-func radix8(g *gen, inverse bool) string {
-	fn := "fft8GFNI512"
+// radix8 emits fft8<F> or ifft8<F>(x *byte, stride, n int, m *[7][4]uint64), F =
+// GFNI512 or GFNIZ: three layers of the additive FFT on the eight vectors x + k·stride
+// (k = 0..7, n bytes each). The forward one runs the layer of distance 4 (pairs k,
+// k+4, constant m[0]), then of distance 2 (pairs 0-2 and 1-3 with m[1], 4-6 and 5-7
+// with m[2]), then of distance 1 (pairs 0-1, 2-3, 4-5, 6-7 with m[3..6]); the inverse
+// one the same butterflies in the opposite order. Each element is loaded and stored
+// once for three layers, half the memory traffic per layer of the radix-4 kernels,
+// whose eight stores per chunk a Zen 4 core issues at one per cycle, as many cycles as
+// its sixteen matrix products take. A zero matrix makes a butterfly's multiply a no-op
+// (the logarithm of zero).
+//
+// GFNI512: the data take Y0..Y15, the products Y16..Y19, the constants of the first
+// two layers Y20..Y31; those of the last layer, used once per chunk, are broadcast
+// from memory by the products. GFNIZ: the data take Z0..Z7, the products Z8 and Z9,
+// all seven constants Z16..Z29.
+func radix8(g *gen, f flavour, inverse bool) string {
+	fn := "fft8" + f.name
 	if inverse {
-		fn = "ifft8GFNI512"
+		fn = "ifft8" + f.name
 	}
 	g.p("// func %s(x *byte, stride, n int, m *[7][4]uint64)", fn)
 	g.p("TEXT ·%s(SB), NOSPLIT, $0-32", fn)
@@ -408,33 +466,42 @@ func radix8(g *gen, inverse bool) string {
 	g.i("LEAQ (R10)(DX*1), R11")
 	g.i("LEAQ (R10)(DX*2), R12")
 	g.i("LEAQ (R12)(DX*1), R13")
-	for c := 0; c < 3; c++ {
-		for q := 0; q < 4; q++ {
-			g.i("VPBROADCASTQ %d(AX), Y%d", 32*c+8*q, 20+4*c+q)
+	vs := make([]vec, len(ptrs))
+	for k, p := range ptrs {
+		vs[k] = f.vec(p, k)
+	}
+	// mul emits x ^= y·m[c].
+	var mul func(x, y vec, c int)
+	if f.wide {
+		g.i("MOVL $0xf0, BX") // the flavour's setup, without R11
+		g.i("KMOVW BX, K1")
+		for c := 0; c < 7; c++ {
+			f.preload(g, "AX", 32*c, c)
+		}
+		mul = func(x, y vec, c int) { mulXor(g, f, "AX", c, x, y) }
+	} else {
+		for c := 0; c < 3; c++ {
+			for q := 0; q < 4; q++ {
+				g.i("VPBROADCASTQ %d(AX), Y%d", 32*c+8*q, 20+4*c+q)
+			}
+		}
+		mul = func(x, y vec, c int) {
+			srcs := []string{y.lo, y.hi, y.lo, y.hi}
+			for q := 0; q < 4; q++ {
+				if c < 3 {
+					g.i("VGF2P8AFFINEQB $0x00, Y%d, %s, Y%d", 20+4*c+q, srcs[q], 16+q)
+				} else {
+					g.i("VGF2P8AFFINEQB.BCST $0x00, %d(AX), %s, Y%d", 32*c+8*q, srcs[q], 16+q)
+				}
+			}
+			g.i("VPTERNLOGD $0x96, Y17, Y16, %s", x.lo)
+			g.i("VPTERNLOGD $0x96, Y19, Y18, %s", x.hi)
 		}
 	}
 	g.i("XORQ BX, BX")
 	loopStart(g, fn)
-	for k, p := range ptrs {
-		g.i("VMOVDQU (%s)(BX*1), Y%d", p, 2*k)
-		g.i("VMOVDQU 32(%s)(BX*1), Y%d", p, 2*k+1)
-	}
-	// mul emits x ^= y·m[c].
-	mul := func(x, y, c int) {
-		srcs := []int{2 * y, 2*y + 1, 2 * y, 2*y + 1}
-		for q := 0; q < 4; q++ {
-			if c < 3 {
-				g.i("VGF2P8AFFINEQB $0x00, Y%d, Y%d, Y%d", 20+4*c+q, srcs[q], 16+q)
-			} else {
-				g.i("VGF2P8AFFINEQB.BCST $0x00, %d(AX), Y%d, Y%d", 32*c+8*q, srcs[q], 16+q)
-			}
-		}
-		g.i("VPTERNLOGD $0x96, Y17, Y16, Y%d", 2*x)
-		g.i("VPTERNLOGD $0x96, Y19, Y18, Y%d", 2*x+1)
-	}
-	xor := func(dst, src int) {
-		g.i("VPXOR Y%d, Y%d, Y%d", 2*src, 2*dst, 2*dst)
-		g.i("VPXOR Y%d, Y%d, Y%d", 2*src+1, 2*dst+1, 2*dst+1)
+	for _, v := range vs {
+		v.loadAt(g, "(BX*1)")
 	}
 	type bfly struct{ x, y, c int }
 	layers := [][]bfly{
@@ -445,21 +512,20 @@ func radix8(g *gen, inverse bool) string {
 	if inverse {
 		for l := 2; l >= 0; l-- {
 			for _, b := range layers[l] {
-				xor(b.y, b.x) // y ^= x; x ^= y·c
-				mul(b.x, b.y, b.c)
+				xorInto(g, vs[b.y], vs[b.x]) // y ^= x; x ^= y·c
+				mul(vs[b.x], vs[b.y], b.c)
 			}
 		}
 	} else {
 		for _, layer := range layers {
 			for _, b := range layer {
-				mul(b.x, b.y, b.c) // x ^= y·c; y ^= x
-				xor(b.y, b.x)
+				mul(vs[b.x], vs[b.y], b.c) // x ^= y·c; y ^= x
+				xorInto(g, vs[b.y], vs[b.x])
 			}
 		}
 	}
-	for k, p := range ptrs {
-		g.i("VMOVDQU Y%d, (%s)(BX*1)", 2*k, p)
-		g.i("VMOVDQU Y%d, 32(%s)(BX*1)", 2*k+1, p)
+	for _, v := range vs {
+		v.storeAt(g, "(BX*1)")
 	}
 	g.i("ADDQ $64, BX")
 	loopEnd(g, fn)
@@ -481,7 +547,7 @@ func generate(g, d *gen) {
 	d.p("")
 	d.p("type dit4Kernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer)")
 	d.p("")
-	flavours := []flavour{avx2, gfni, gfni512}
+	flavours := []flavour{avx2, gfni, gfni512, gfniWide}
 	for _, f := range flavours {
 		radix2(g, f, "mulAdd", "x ^= y·c", func(x, y vec, slot int) {
 			y.load(g)
@@ -517,15 +583,17 @@ func generate(g, d *gen) {
 	}
 	stream(g, d)
 	packing(g, d)
-	for _, inverse := range []bool{false, true} {
-		d.p("//go:noescape")
-		d.p("func %s(x *byte, stride, n int, m *[7][4]uint64)", radix8(g, inverse))
-		d.p("")
+	for _, f := range []flavour{gfni512, gfniWide} {
+		for _, inverse := range []bool{false, true} {
+			d.p("//go:noescape")
+			d.p("func %s(x *byte, stride, n int, m *[7][4]uint64)", radix8(g, f, inverse))
+			d.p("")
+		}
 	}
 	d.p("type dit4FromKernel func(x0, x1, x2, x3 *byte, n int, ta, tb, tc unsafe.Pointer, s0, s1, s2, s3 *byte)")
 	d.p("")
 	for _, v := range []struct{ inverse, from bool }{{false, false}, {true, false}, {true, true}} {
-		var names [3][8]string
+		names := make([][8]string, len(flavours))
 		for fi, f := range flavours {
 			for skip := 0; skip < 8; skip++ {
 				names[fi][skip] = radix4(g, f, v.inverse, v.from, skip)
@@ -545,7 +613,7 @@ func generate(g, d *gen) {
 		case v.inverse:
 			table = "ifft4Kernels"
 		}
-		d.p("var %s = [3][8]%s{", table, kind)
+		d.p("var %s = [%d][8]%s{", table, len(flavours), kind)
 		for fi := range flavours {
 			d.p("\t{")
 			for _, n := range names[fi] {

@@ -125,6 +125,14 @@ func latency(r result) string {
 	return v + " " + u
 }
 
+// tileTransforms is the figure of a benchmark of rs's compareTransforms: the median
+// time of the tile's transforms one way (<with>-ms) against the other (<without>-ms).
+func tileTransforms(m []string, r result, what, with, without, baseline string) figure {
+	f := metric("encoding/rs", fmt.Sprintf("%s, %s → %s, 2 KiB vectors", what, m[1], m[2]), r, with+"-ms", "ms")
+	f.baseline = fmt.Sprintf("%.2f× %s (%s ms)", r.vals["x-"+without], baseline, num(r.vals[without+"-ms"]))
+	return f
+}
+
 // rules are the figures the project tracks, grouped by area.
 func rules() []rule {
 	re := regexp.MustCompile
@@ -182,9 +190,10 @@ func rules() []rule {
 			return []figure{f}
 		}},
 		{"encoding/rs", re(`^TileTransforms/k=(\d+)/r=(\d+)$`), func(m []string, r result, _ index) []figure {
-			f := metric("encoding/rs", fmt.Sprintf("tile transforms, %s → %s, 2 KiB vectors", m[1], m[2]), r, "radix8-ms", "ms")
-			f.baseline = fmt.Sprintf("%.2f× the radix-4 passes (%s ms)", r.vals["x-radix4"], num(r.vals["radix4-ms"]))
-			return []figure{f}
+			return []figure{tileTransforms(m, r, "tile transforms", "radix8", "radix4", "the radix-4 passes")}
+		}},
+		{"encoding/rs", re(`^WideKernels/k=(\d+)/r=(\d+)$`), func(m []string, r result, _ index) []figure {
+			return []figure{tileTransforms(m, r, "tile transforms, ZMM kernels (GFNIZ)", "gfniz", "gfni512", "the YMM kernels (GFNI512)")}
 		}},
 		{"encoding/merkle", re(`^LeafHashes_1M_(\d+)B$`), func(m []string, r result, _ index) []figure {
 			return []figure{metric("encoding/merkle", fmt.Sprintf("Merkle leaf hashes of %s-byte symbols", m[1]), r, "leaves/s", "hashes/s")}
