@@ -455,11 +455,12 @@ func (t *fieldTables) hasDit8(sp *span) bool {
 }
 
 // radix8Pays reports whether radix-8 passes make a transform of m points faster than
-// radix-4 ones alone. For an odd number of layers they replace the radix-4 schedule's
-// radix-2 pass (2^7 = 8·4·4, 2^9 = 8·8·8): measured on an AMD EPYC (Zen 5) with the
-// GFNI512 and GFNIZ kernels, tiles of 2 and 8 KiB vectors, 5–14% faster. For 2^6 (8·8)
-// and 2^8 (8·8·4) points, which n = 100 and n = 500 use, they were 2–14% slower than
-// radix-4 passes, and for 2^10 (8·8·4·4) up to 10% faster.
+// radix-4 ones alone. Measured on an AMD EPYC (Zen 5) with the GFNI512 and GFNIZ
+// kernels, tiles of 2 and 8 KiB vectors, alternated: for an odd number of layers, where
+// they replace the radix-4 schedule's radix-2 pass (2^7 = 8·4·4, 2^9 = 8·8·8), they
+// were 4–13% faster; for 2^6 (8·8), which n = 100 uses, 4–14% slower; for 2^8 (8·8·4,
+// n = 500) 4–7% slower with 2 KiB vectors (with 8 KiB ones 2–4% faster with GFNIZ, 2–3%
+// slower with GFNI512); for 2^10 (8·8·4·4) as fast or up to 10% faster.
 func radix8Pays(m int) bool {
 	layers := bits.TrailingZeros(uint(m))
 	return layers%2 == 1 || layers >= 10

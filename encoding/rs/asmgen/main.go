@@ -458,6 +458,7 @@ func radix8(g *gen, f flavour, inverse bool) string {
 	g.i("MOVQ stride+8(FP), DX")
 	g.i("MOVQ n+16(FP), CX")
 	g.i("MOVQ m+24(FP), AX")
+	f.setup(g) // may use R11, set next
 	ptrs := []string{"DI", "SI", "R8", "R9", "R10", "R11", "R12", "R13"}
 	g.i("LEAQ (DI)(DX*1), SI")
 	g.i("LEAQ (DI)(DX*2), R8")
@@ -473,8 +474,6 @@ func radix8(g *gen, f flavour, inverse bool) string {
 	// mul emits x ^= y·m[c].
 	var mul func(x, y vec, c int)
 	if f.wide {
-		g.i("MOVL $0xf0, BX") // the flavour's setup, without R11
-		g.i("KMOVW BX, K1")
 		for c := 0; c < 7; c++ {
 			f.preload(g, "AX", 32*c, c)
 		}
