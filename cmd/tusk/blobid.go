@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,30 +66,74 @@ func newBlobIDCmd() *cobra.Command {
 }
 
 // readBlob reads a whole file, or standard input for "-", refusing more than limit bytes.
-// A regular file is read into a buffer of its size, not grown by doubling.
+// A regular file (also as standard input) is read into a buffer of its size; anything
+// else (a pipe) in chunks (see readAll).
 func readBlob(path string, stdin io.Reader, limit uint64) ([]byte, error) {
-	r := stdin
-	var buf bytes.Buffer
+	r, name := stdin, "standard input"
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
+		r, name = f, path
+	}
+	size := int64(-1)
+	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			if uint64(st.Size()) > limit {
-				return nil, fmt.Errorf("%s: %d bytes: %w (maximum %d)", path, st.Size(), encoding.ErrBlobTooLarge, limit)
-			}
-			buf.Grow(int(st.Size()) + bytes.MinRead) // room for the read that sees the end
+			size = st.Size()
 		}
-		r = f
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r, int64(limit)+1)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	if size > int64(limit) {
+		return nil, fmt.Errorf("%s: %d bytes: %w (maximum %d)", name, size, encoding.ErrBlobTooLarge, limit)
 	}
-	blob := buf.Bytes()
-	if uint64(len(blob)) > limit {
-		return nil, fmt.Errorf("%s: %w (maximum %d bytes)", path, encoding.ErrBlobTooLarge, limit)
+	blob, err := readAll(r, size, limit)
+	switch {
+	case errors.Is(err, encoding.ErrBlobTooLarge):
+		return nil, fmt.Errorf("%s: %w (maximum %d bytes)", name, err, limit)
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return blob, nil
+}
+
+// readChunk is the size of the chunks readAll reads a stream of unknown size in.
+const readChunk = 4 << 20
+
+// readAll reads r to its end, failing with encoding.ErrBlobTooLarge once it has read
+// more than limit bytes. With a known size (size >= 0) it reads into one buffer of that
+// size (plus a byte to see the end, or that r grew). Otherwise it reads chunks of
+// readChunk bytes and copies them once into a buffer of the total size: its peak memory
+// is about twice the data, where a buffer grown by doubling holds up to three times
+// (the old one and the new one twice as large) and copies everything read at each
+// growth.
+func readAll(r io.Reader, size int64, limit uint64) ([]byte, error) {
+	first := readChunk
+	if size >= 0 {
+		first = int(size) + 1
+	}
+	var chunks [][]byte
+	total := 0
+	for chunk := make([]byte, first); ; chunk = make([]byte, readChunk) {
+		n, err := io.ReadFull(r, chunk)
+		total += n
+		if uint64(total) > limit {
+			return nil, encoding.ErrBlobTooLarge
+		}
+		chunks = append(chunks, chunk[:n])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	blob := make([]byte, 0, total)
+	for _, c := range chunks {
+		blob = append(blob, c...)
 	}
 	return blob, nil
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -201,5 +204,55 @@ func TestBlobIDSizeLimit(t *testing.T) {
 				t.Errorf("%s of %d bytes: exit %d, stdout %q, stderr %q; want it refused", tc.name, size, code, out, errOut)
 			}
 		}
+	}
+}
+
+// unevenReader returns its data in reads of varying lengths, then err (io.EOF if nil).
+type unevenReader struct {
+	data []byte
+	rng  *rand.Rand
+	err  error
+}
+
+func (u *unevenReader) Read(p []byte) (int, error) {
+	if len(u.data) == 0 {
+		if u.err != nil {
+			return 0, u.err
+		}
+		return 0, io.EOF
+	}
+	n := min(len(p), len(u.data), 1+u.rng.IntN(300<<10))
+	copy(p, u.data[:n])
+	u.data = u.data[n:]
+	return n, nil
+}
+
+// TestReadAll reads streams around the chunk size, of unknown size (a pipe) and of a
+// known size that turns out wrong (a file that grows or shrinks while read), at and
+// past the limit, and with a read error.
+func TestReadAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	data := make([]byte, 2*readChunk+5)
+	for i := range data {
+		data[i] = byte(rng.UintN(256))
+	}
+	for _, n := range []int{0, 1, readChunk - 1, readChunk, readChunk + 1, 2*readChunk + 5} {
+		want := data[:n]
+		for _, size := range []int64{-1, int64(n), int64(n / 2), int64(n) + 10} {
+			got, err := readAll(&unevenReader{data: want, rng: rng}, size, uint64(n))
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%d bytes, size %d: got %d bytes, %v", n, size, len(got), err)
+			}
+			if n == 0 {
+				continue
+			}
+			if _, err := readAll(&unevenReader{data: want, rng: rng}, size, uint64(n-1)); !errors.Is(err, encoding.ErrBlobTooLarge) {
+				t.Fatalf("%d bytes, size %d, limit %d: %v, want ErrBlobTooLarge", n, size, n-1, err)
+			}
+		}
+	}
+	broken := errors.New("disk on fire")
+	if _, err := readAll(&unevenReader{data: data, rng: rng, err: broken}, -1, uint64(len(data))); !errors.Is(err, broken) {
+		t.Fatalf("read error: got %v", err)
 	}
 }
