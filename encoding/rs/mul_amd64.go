@@ -37,14 +37,18 @@ type kernelSet struct {
 	mulAddTo                            func(d, x, y []byte, t unsafe.Pointer)
 	fft4, ifft4                         *[8]dit4Kernel
 	ifft4From                           *[8]dit4FromKernel
-	matrices                            bool // constants are GFNI matrices, not nibble tables
+	fft8, ifft8                         dit8Kernel // GFNI512 and GFNIZ only
+	matrices                            bool       // constants are GFNI matrices, not nibble tables
 }
 
+// dit8Kernel is the signature of the radix-8 kernels (see asmgen).
+type dit8Kernel func(x *byte, stride, n int, m *[7][4]uint64)
+
 var kernelSets = [4]kernelSet{
-	{mulAddAVX2, fftButterflyAVX2, ifftButterflyAVX2, mulAddToAVX2, &fft4Kernels[0], &ifft4Kernels[0], &ifft4FromKernels[0], false},
-	{mulAddGFNI, fftButterflyGFNI, ifftButterflyGFNI, mulAddToGFNI, &fft4Kernels[1], &ifft4Kernels[1], &ifft4FromKernels[1], true},
-	{mulAddGFNI512, fftButterflyGFNI512, ifftButterflyGFNI512, mulAddToGFNI512, &fft4Kernels[2], &ifft4Kernels[2], &ifft4FromKernels[2], true},
-	{mulAddGFNIZ, fftButterflyGFNIZ, ifftButterflyGFNIZ, mulAddToGFNIZ, &fft4Kernels[3], &ifft4Kernels[3], &ifft4FromKernels[3], true},
+	{mulAddAVX2, fftButterflyAVX2, ifftButterflyAVX2, mulAddToAVX2, &fft4Kernels[0], &ifft4Kernels[0], &ifft4FromKernels[0], nil, nil, false},
+	{mulAddGFNI, fftButterflyGFNI, ifftButterflyGFNI, mulAddToGFNI, &fft4Kernels[1], &ifft4Kernels[1], &ifft4FromKernels[1], nil, nil, true},
+	{mulAddGFNI512, fftButterflyGFNI512, ifftButterflyGFNI512, mulAddToGFNI512, &fft4Kernels[2], &ifft4Kernels[2], &ifft4FromKernels[2], fft8GFNI512, ifft8GFNI512, true},
+	{mulAddGFNIZ, fftButterflyGFNIZ, ifftButterflyGFNIZ, mulAddToGFNIZ, &fft4Kernels[3], &ifft4Kernels[3], &ifft4FromKernels[3], fft8GFNIZ, ifft8GFNIZ, true},
 }
 
 // kernels returns the flavour in use.
@@ -166,14 +170,9 @@ func (t *fieldTables) dit8Asm(x []byte, stride int, logs *[7]uint16, inverse boo
 			m[i] = g[l]
 		}
 	}
-	switch {
-	case hasGFNIZ && inverse:
-		ifft8GFNIZ(&x[0], stride, stride, &m)
-	case hasGFNIZ:
-		fft8GFNIZ(&x[0], stride, stride, &m)
-	case inverse:
-		ifft8GFNI512(&x[0], stride, stride, &m)
-	default:
-		fft8GFNI512(&x[0], stride, stride, &m)
+	kernel := kernels().fft8
+	if inverse {
+		kernel = kernels().ifft8
 	}
+	kernel(&x[0], stride, stride, &m)
 }

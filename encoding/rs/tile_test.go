@@ -14,6 +14,7 @@ func flavours(t *testing.T, fn func(t *testing.T)) {
 	saved := [4]bool{hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ}
 	defer func() { hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ = saved[0], saved[1], saved[2], saved[3] }()
 	runs := [4]bool{saved[0], saved[1], saved[2], saved[2]}
+flavour:
 	for _, f := range []struct {
 		name  string
 		flags [4]bool
@@ -24,9 +25,11 @@ func flavours(t *testing.T, fn func(t *testing.T)) {
 		{"gfni512", [4]bool{true, true, true}},
 		{"gfniz", [4]bool{true, true, true, true}},
 	} {
-		if f.flags[3] && !runs[3] || f.flags[2] && !runs[2] || f.flags[1] && !runs[1] || f.flags[0] && !runs[0] {
-			t.Logf("%s: not supported here", f.name)
-			continue
+		for i, on := range f.flags {
+			if on && !runs[i] {
+				t.Logf("%s: not supported here", f.name)
+				continue flavour
+			}
 		}
 		hasAVX2, hasGFNI, hasGFNI512, hasGFNIZ = f.flags[0], f.flags[1], f.flags[2], f.flags[3]
 		t.Run(f.name, fn)
