@@ -24,12 +24,28 @@ var (
 	// three-way XORs, a fifth fewer operations per butterfly.
 	hasGFNI512 = hasGFNI && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 	// hasGFNIZ selects the GFNIZ flavour (ZMM registers, a whole chunk in one) where
-	// the CPU runs 512-bit operations at full width, as fast as 256-bit ones: measured
-	// on an AMD EPYC of family 0x1A (Zen 5), where VGF2P8AFFINEQB and VSHUFI64X2 on ZMM
-	// run two per cycle like their YMM forms. Elsewhere it is not used: a Zen 4 splits
-	// 512-bit operations in two, and on Intel CPUs it has not been measured.
-	hasGFNIZ = hasGFNI512 && cpuid.CPU.VendorID == cpuid.AMD && cpuid.CPU.Family >= 0x1a
+	// the CPU runs 512-bit operations at full width (see fullWidth512).
+	hasGFNIZ = hasGFNI512 && fullWidth512()
 )
+
+// fullWidth512 reports whether the CPU is of a family on which the GFNIZ kernels were
+// measured faster than the GFNI512 ones (BenchmarkWideKernels):
+//   - AMD family 0x1A (Zen 5), where VGF2P8AFFINEQB and VSHUFI64X2 on ZMM run two per
+//     cycle like their YMM forms: the tile transforms 0.77–0.79× the time;
+//   - Intel cores with AVX512-FP16 (Sapphire Rapids and later Xeons, two 512-bit
+//     ports): 0.90–0.94× on a 2 GHz Xeon with AMX.
+//
+// Elsewhere the YMM kernels stay: a Zen 4 splits 512-bit operations in two, and older
+// Intel cores with GFNI (Ice Lake, Tiger Lake) have not been measured.
+func fullWidth512() bool {
+	switch cpuid.CPU.VendorID {
+	case cpuid.AMD:
+		return cpuid.CPU.Family >= 0x1a
+	case cpuid.Intel:
+		return cpuid.CPU.Supports(cpuid.AVX512FP16)
+	}
+	return false
+}
 
 // kernelSet is one flavour of the kernels (see asmgen).
 type kernelSet struct {
