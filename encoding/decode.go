@@ -108,8 +108,12 @@ func (c *Codec) reconstruct(axis Axis, shards [][]byte, s int) ([]byte, error) {
 		first, end := partRange(symbols, i, parts)
 		part := make([][]byte, len(shards))
 		for j, sh := range shards {
-			if sh != nil {
+			switch {
+			case sh != nil:
 				part[j] = sh[first*s : end*s : end*s]
+			case axis == Primary && j < k1:
+				// Row j's symbols of this part are decoded where they go in the blob.
+				part[j] = blob[(j*k2+first)*s : (j*k2+first)*s : (j*k2+end)*s]
 			}
 		}
 		if err := code.Reconstruct(part, s); err != nil {
@@ -118,7 +122,9 @@ func (c *Codec) reconstruct(axis Axis, shards [][]byte, s int) ([]byte, error) {
 		}
 		if axis == Primary {
 			for r := 0; r < k1; r++ {
-				copy(blob[(r*k2+first)*s:(r*k2+end)*s], part[r])
+				if shards[r] != nil {
+					copy(blob[(r*k2+first)*s:(r*k2+end)*s], part[r])
+				}
 			}
 			return
 		}

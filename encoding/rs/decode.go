@@ -3,9 +3,10 @@ package rs
 import "fmt"
 
 // Reconstruct fills in the missing originals of a batch: shards holds the k originals
-// then the r repairs, nil where missing, every present shard a run of symbols of
-// symbolSize bytes. Missing originals are allocated; missing repairs stay nil.
-// It needs at least k present shards.
+// then the r repairs, nil or empty where missing, every present shard a run of symbols
+// of symbolSize bytes. A missing original is written into its empty slice's capacity
+// if that holds the run (as klauspost/reedsolomon does), and allocated otherwise;
+// missing repairs stay as they are. It needs at least k present shards.
 func (c *Code) Reconstruct(shards [][]byte, symbolSize int) error {
 	return c.reconstruct(shards, symbolSize, false)
 }
@@ -21,7 +22,7 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 	present := make([]bool, len(shards))
 	nPresent, missing := 0, []int(nil)
 	for i, s := range shards {
-		present[i] = s != nil
+		present[i] = len(s) > 0
 		if present[i] {
 			nPresent++
 		} else if i < c.k {
@@ -35,7 +36,11 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 		return nil
 	}
 	for _, i := range missing {
-		shards[i] = make([]byte, count*symbolSize)
+		if cap(shards[i]) >= count*symbolSize {
+			shards[i] = shards[i][:count*symbolSize]
+		} else {
+			shards[i] = make([]byte, count*symbolSize)
+		}
 	}
 
 	var plan *erasurePlan
@@ -56,7 +61,7 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 		for i, s := range shards {
 			switch {
 			case lay.identity():
-				if s != nil {
+				if present[i] || i < c.k {
 					sh[i] = s[lo:hi] // missing originals are written in place
 				}
 			case present[i]:
@@ -176,6 +181,9 @@ type erasurePlan struct {
 	locLogs *[order]uint16
 	nonZero int // first point past the last present one
 	outputs int // first point past the last missing original
+	// unfilled are the points below nonZero that no present shard fills: the IFFT
+	// reads them, so they are cleared (it takes the points past nonZero as zeros).
+	unfilled []int
 }
 
 // points returns the FFT point of every shard of the code.
@@ -221,6 +229,17 @@ func (c *Code) newErasurePlan(present []bool) *erasurePlan {
 			}
 		}
 	}
+	filled := make([]bool, p.nonZero)
+	for i, pt := range points {
+		if present[i] {
+			filled[pt] = true
+		}
+	}
+	for q, f := range filled {
+		if !f {
+			p.unfilled = append(p.unfilled, q)
+		}
+	}
 	// locLogs[q] = Σ_{e erased} log(q ⊕ e): the log of the error locator at a kept
 	// point, and of its derivative at an erased one (a dyadic convolution via FWHT).
 	for q, e := range erased {
@@ -253,8 +272,8 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte, bufs *buffers) {
 	for lo := 0; lo < size; lo += step {
 		hi := min(lo+step, size)
 		w := cut(work, hi-lo)
-		for _, v := range w {
-			clear(v)
+		for _, q := range p.unfilled {
+			clear(w[q])
 		}
 		for i, pt := range p.points {
 			if p.present[i] {

@@ -65,6 +65,9 @@ func storeFence()
 func prefetch(p *byte, n int)
 
 //go:noescape
+func xorSum(dst *byte, srcs **byte, k, n int)
+
+//go:noescape
 func packLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
 
 //go:noescape

@@ -707,6 +707,80 @@ prefetch_loop:
 	JNZ prefetch_loop
 prefetch_done:
 	RET
+// func xorSum(dst *byte, srcs **byte, k, n int)
+TEXT ·xorSum(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ srcs+8(FP), BX
+	MOVQ k+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ R8, R8
+xorSum_256:
+	CMPQ CX, $256
+	JB xorSum_256_end
+	VMOVDQU 0(DI)(R8*1), Y0
+	VMOVDQU 32(DI)(R8*1), Y1
+	VMOVDQU 64(DI)(R8*1), Y2
+	VMOVDQU 96(DI)(R8*1), Y3
+	VMOVDQU 128(DI)(R8*1), Y4
+	VMOVDQU 160(DI)(R8*1), Y5
+	VMOVDQU 192(DI)(R8*1), Y6
+	VMOVDQU 224(DI)(R8*1), Y7
+	MOVQ BX, R10
+	MOVQ DX, R9
+	TESTQ R9, R9
+	JZ xorSum_256_store
+xorSum_256_src:
+	MOVQ (R10), AX
+	VPXOR 0(AX)(R8*1), Y0, Y0
+	VPXOR 32(AX)(R8*1), Y1, Y1
+	VPXOR 64(AX)(R8*1), Y2, Y2
+	VPXOR 96(AX)(R8*1), Y3, Y3
+	VPXOR 128(AX)(R8*1), Y4, Y4
+	VPXOR 160(AX)(R8*1), Y5, Y5
+	VPXOR 192(AX)(R8*1), Y6, Y6
+	VPXOR 224(AX)(R8*1), Y7, Y7
+	ADDQ $8, R10
+	DECQ R9
+	JNZ xorSum_256_src
+xorSum_256_store:
+	VMOVDQU Y0, 0(DI)(R8*1)
+	VMOVDQU Y1, 32(DI)(R8*1)
+	VMOVDQU Y2, 64(DI)(R8*1)
+	VMOVDQU Y3, 96(DI)(R8*1)
+	VMOVDQU Y4, 128(DI)(R8*1)
+	VMOVDQU Y5, 160(DI)(R8*1)
+	VMOVDQU Y6, 192(DI)(R8*1)
+	VMOVDQU Y7, 224(DI)(R8*1)
+	ADDQ $256, R8
+	SUBQ $256, CX
+	JMP xorSum_256
+xorSum_256_end:
+xorSum_64:
+	CMPQ CX, $64
+	JB xorSum_64_end
+	VMOVDQU 0(DI)(R8*1), Y0
+	VMOVDQU 32(DI)(R8*1), Y1
+	MOVQ BX, R10
+	MOVQ DX, R9
+	TESTQ R9, R9
+	JZ xorSum_64_store
+xorSum_64_src:
+	MOVQ (R10), AX
+	VPXOR 0(AX)(R8*1), Y0, Y0
+	VPXOR 32(AX)(R8*1), Y1, Y1
+	ADDQ $8, R10
+	DECQ R9
+	JNZ xorSum_64_src
+xorSum_64_store:
+	VMOVDQU Y0, 0(DI)(R8*1)
+	VMOVDQU Y1, 32(DI)(R8*1)
+	ADDQ $64, R8
+	SUBQ $64, CX
+	JMP xorSum_64
+xorSum_64_end:
+	VZEROUPPER
+	RET
+
 // func packLanes(vec *byte, w int, lanes *byte, half, te int, syms unsafe.Pointer, pstride, sstride, off, tail, count int)
 TEXT ·packLanes(SB), NOSPLIT, $0-88
 	MOVQ vec+0(FP), DI

@@ -192,3 +192,22 @@ func (t *fieldTables) dit8Asm(x []byte, stride int, logs *[7]uint16, inverse boo
 	}
 	kernel(&x[0], stride, stride, &m)
 }
+
+// sumIntoAsm XORs srcs into the longest prefix of dst of whole 64-byte chunks with the
+// assembly kernel, and returns the prefix's length (0 without AVX2).
+func sumIntoAsm(dst []byte, srcs [][]byte) int {
+	n := len(dst) &^ 63
+	if !hasAVX2 || n == 0 {
+		return 0
+	}
+	var ptrs [16]*byte
+	for len(srcs) > 0 {
+		k := min(len(srcs), len(ptrs))
+		for i, src := range srcs[:k] {
+			ptrs[i] = unsafe.SliceData(src[:n])
+		}
+		xorSum(unsafe.SliceData(dst), &ptrs[0], k, n)
+		srcs = srcs[k:]
+	}
+	return n
+}

@@ -237,6 +237,90 @@ func TestReconstructRandomSubsets(t *testing.T) {
 	}
 }
 
+// TestReconstructNativeGarbageWork decodes with the native decoder from shards long
+// enough for several cache slices, through work buffers filled with garbage first: the
+// decoder must clear what the transforms read and no more than it may leave.
+func TestReconstructNativeGarbageWork(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, kr := range [][2]int{{34, 66}, {67, 33}, {334, 666}} {
+		c, err := New(kr[0], kr[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, s := kr[0]+kr[1], 2
+		size := 3*cacheSlice(ceilPow2(2*n), 1<<30) + 64 // several slices, and a short last one
+		src := randomBatch(rng, c.k, size)
+		repairs := encodeAll(t, c, append(append([][]byte{}, src...), make([][]byte, c.r)...), s, false)
+		all := append(append([][]byte{}, src...), repairs...)
+		for trial := 0; trial < 3; trial++ {
+			b := c.getBuffers()
+			garbage := b.bytes(slotWork, 2*ceilPow2(2*n)*cacheSlice(ceilPow2(2*n), size))
+			for i := range garbage {
+				garbage[i] = byte(i*7 + trial)
+			}
+			c.putBuffers(b)
+			shards := make([][]byte, n)
+			for _, i := range rng.Perm(n)[:c.k] {
+				shards[i] = append([]byte(nil), all[i]...)
+			}
+			if err := c.reconstruct(shards, s, true); err != nil {
+				t.Fatalf("k=%d r=%d: %v", c.k, c.r, err)
+			}
+			for i := 0; i < c.k; i++ {
+				if !bytes.Equal(shards[i], src[i]) {
+					t.Fatalf("k=%d r=%d trial %d: original %d wrong", c.k, c.r, trial, i)
+				}
+			}
+		}
+	}
+}
+
+// TestReconstructInPlace: a missing original given as an empty slice is decoded into
+// its capacity where that holds the run, and allocated where it does not; an empty
+// repair counts as missing.
+func TestReconstructInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, tc := range [][3]int{{34, 66, 64}, {34, 66, 66}, {67, 33, 64}, {67, 33, 66}} {
+		c, err := New(tc[0], tc[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, s := c.k+c.r, tc[2]
+		src := randomBatch(rng, c.k, 3*s)
+		repairs := encodeAll(t, c, append(append([][]byte{}, src...), make([][]byte, c.r)...), s, false)
+		all := append(append([][]byte{}, src...), repairs...)
+		shards := make([][]byte, n)
+		for i := range shards {
+			shards[i] = all[i][:0] // every shard missing ...
+		}
+		for _, i := range rng.Perm(n)[:c.k] {
+			shards[i] = bytes.Clone(all[i]) // ... but k of them
+		}
+		bufs := make(map[int][]byte)
+		for i := 0; i < c.k; i++ {
+			if len(shards[i]) == 0 {
+				size := 3 * s
+				if i%2 == 1 {
+					size-- // too small: allocated instead
+				}
+				bufs[i] = make([]byte, size)
+				shards[i] = bufs[i][:0]
+			}
+		}
+		if err := c.Reconstruct(shards, s); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < c.k; i++ {
+			if !bytes.Equal(shards[i], src[i]) {
+				t.Fatalf("k=%d s=%d: original %d wrong", c.k, s, i)
+			}
+			if b, ok := bufs[i]; ok && (len(b) == 3*s) != (&b[0] == &shards[i][0]) {
+				t.Fatalf("k=%d s=%d: original %d: decoded in place %v, want %v", c.k, s, i, &b[0] == &shards[i][0], len(b) == 3*s)
+			}
+		}
+	}
+}
+
 func TestReconstructErrors(t *testing.T) {
 	c, err := New(4, 6)
 	if err != nil {
@@ -267,4 +351,65 @@ func TestReconstructErrors(t *testing.T) {
 	if err := c.Encode(make([][]byte, 6), make([][]byte, 4), 2); !errors.Is(err, ErrInvalidParameters) {
 		t.Fatalf("encode empty shards: got %v", err)
 	}
+}
+
+// TestFormalDerivative compares formalDerivative, which sums each vector's terms at
+// once, with the reference's passes, for every power-of-two size up to 2048, vectors of
+// whole 64-byte chunks and with a tail, and every flavour.
+func TestFormalDerivative(t *testing.T) {
+	reference := func(work [][]byte) {
+		for i := 1; i < len(work); i++ {
+			width := i & -i
+			for j := 0; j < width; j++ {
+				for b := range work[i-width+j] {
+					work[i-width+j][b] ^= work[i+j][b]
+				}
+			}
+		}
+	}
+	flavours(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for m := 1; m <= 2048; m *= 2 {
+			for _, size := range []int{2, 64, 130, 320, 2048} {
+				got := make([][]byte, m)
+				want := make([][]byte, m)
+				for i := range got {
+					got[i] = randomBytes(rng, size)
+					want[i] = bytes.Clone(got[i])
+				}
+				formalDerivative(got)
+				reference(want)
+				for i := range got {
+					if !bytes.Equal(got[i], want[i]) {
+						t.Fatalf("m=%d, %d-byte vectors: vector %d differs from the reference", m, size, i)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestSumInto checks the k-way XOR against byte-wise XORs for more sources than the
+// kernel takes at once, lengths around its block sizes, and sources longer than dst.
+func TestSumInto(t *testing.T) {
+	flavours(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for _, k := range []int{0, 1, 2, 15, 16, 17, 40} {
+			for _, size := range []int{0, 1, 63, 64, 65, 255, 256, 320, 1000} {
+				dst := randomBytes(rng, size)
+				want := bytes.Clone(dst)
+				srcs := make([][]byte, k)
+				for i := range srcs {
+					srcs[i] = randomBytes(rng, size+rng.IntN(70))
+					for b := range want {
+						want[b] ^= srcs[i][b]
+					}
+				}
+				sumInto(dst, srcs)
+				if !bytes.Equal(dst, want) {
+					t.Fatalf("%d sources of %d bytes: wrong sum", k, size)
+				}
+			}
+		}
+	})
 }

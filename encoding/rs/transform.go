@@ -466,14 +466,36 @@ func radix8Pays(m int) bool {
 	return layers%2 == 1 || layers >= 10
 }
 
-// formalDerivative replaces the polynomial in work (novel-basis coefficients) by its
-// formal derivative.
+// formalDerivative replaces the polynomial in work (novel-basis coefficients, a power
+// of two of them) by its formal derivative. The reference computes it in place: for
+// i = 1..m-1, the w = lowbit(i) vectors before i are XORed with the w vectors from i.
+// Every write lands below every read still to come, so vector j ends up as itself
+// plus the vectors j|d for the powers of two d < m that j lacks; summed so (sumInto),
+// each vector is read and written once and each term read once, where the reference
+// makes (log2 m)/2 passes over work that read two vectors and write one.
 func formalDerivative(work [][]byte) {
-	for i := 1; i < len(work); i++ {
-		width := i & -i
-		for j := 0; j < width; j++ {
-			xorInto(work[i-width+j], work[i+j])
+	var terms [16][]byte // log2 of the field's order
+	m := len(work)
+	for j, v := range work {
+		k := 0
+		for d := 1; d < m; d <<= 1 {
+			if j&d == 0 {
+				terms[k] = work[j|d]
+				k++
+			}
 		}
+		sumInto(v, terms[:k])
+	}
+}
+
+// sumInto XORs every vector of srcs (each at least as long as dst) into dst.
+func sumInto(dst []byte, srcs [][]byte) {
+	done := sumIntoAsm(dst, srcs)
+	if done == len(dst) {
+		return
+	}
+	for _, src := range srcs {
+		xorInto(dst[done:], src[done:len(dst)])
 	}
 }
 

@@ -39,6 +39,7 @@
 //	copyStream(dst, src *byte, n int)         n bytes, dst 64-byte aligned, non-temporal
 //	storeFence()                              SFENCE
 //	prefetch(p *byte, n int)                  PREFETCHT0 every 64 bytes of [p, p+n)
+//	xorSum(dst *byte, srcs **byte, k, n int)  dst ^= srcs[0] ^ … ^ srcs[k-1], n bytes
 //	packLanes(vec, w, lanes, half, te, syms, pstride, sstride, off, tail, count)
 //	unpackLanes(vec, w, lanes, half, te, syms, pstride, sstride, off, tail, count)
 //
@@ -581,6 +582,7 @@ func generate(g, d *gen) {
 		}
 	}
 	stream(g, d)
+	xorSum(g, d)
 	packing(g, d)
 	for _, f := range []flavour{gfni512, gfniWide} {
 		for _, inverse := range []bool{false, true} {
@@ -674,6 +676,56 @@ func stream(g, d *gen) {
 	g.i("RET")
 	d.p("//go:noescape")
 	d.p("func prefetch(p *byte, n int)")
+	d.p("")
+}
+
+// xorSum emits the k-way XOR (AVX2): n bytes (a multiple of 64) of each of the k
+// vectors whose pointers are at srcs are XORed into dst, a block at a time summed in
+// registers, so that dst is read and written once whatever k. Blocks of 256 bytes,
+// then of 64.
+func xorSum(g, d *gen) {
+	g.p("// func xorSum(dst *byte, srcs **byte, k, n int)")
+	g.p("TEXT ·xorSum(SB), NOSPLIT, $0-32")
+	g.i("MOVQ dst+0(FP), DI")
+	g.i("MOVQ srcs+8(FP), BX")
+	g.i("MOVQ k+16(FP), DX")
+	g.i("MOVQ n+24(FP), CX")
+	g.i("XORQ R8, R8") // offset of the block
+	for _, block := range []int{256, 64} {
+		label := fmt.Sprintf("xorSum_%d", block)
+		regs := block / 32
+		g.p("%s:", label)
+		g.i("CMPQ CX, $%d", block)
+		g.i("JB %s_end", label)
+		for r := 0; r < regs; r++ {
+			g.i("VMOVDQU %d(DI)(R8*1), Y%d", 32*r, r)
+		}
+		g.i("MOVQ BX, R10")
+		g.i("MOVQ DX, R9")
+		g.i("TESTQ R9, R9")
+		g.i("JZ %s_store", label)
+		g.p("%s_src:", label)
+		g.i("MOVQ (R10), AX")
+		for r := 0; r < regs; r++ {
+			g.i("VPXOR %d(AX)(R8*1), Y%d, Y%d", 32*r, r, r)
+		}
+		g.i("ADDQ $8, R10")
+		g.i("DECQ R9")
+		g.i("JNZ %s_src", label)
+		g.p("%s_store:", label)
+		for r := 0; r < regs; r++ {
+			g.i("VMOVDQU Y%d, %d(DI)(R8*1)", r, 32*r)
+		}
+		g.i("ADDQ $%d, R8", block)
+		g.i("SUBQ $%d, CX", block)
+		g.i("JMP %s", label)
+		g.p("%s_end:", label)
+	}
+	g.i("VZEROUPPER")
+	g.i("RET")
+	g.p("")
+	d.p("//go:noescape")
+	d.p("func xorSum(dst *byte, srcs **byte, k, n int)")
 	d.p("")
 }
 
