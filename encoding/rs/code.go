@@ -191,14 +191,14 @@ func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
 	if err != nil {
 		return err
 	}
-	lay := newLayout(symbolSize)
 	in := make([][]byte, c.k)
 	out := make([][]byte, c.r)
 	bufs := c.getBuffers()
 	defer c.putBuffers(bufs)
 	return pieces(count, symbolSize, func(first, n int) error {
 		lo, hi := first*symbolSize, (first+n)*symbolSize
-		if lay.identity() {
+		pk := shardPacking(symbolSize, n)
+		if pk.identity() {
 			for i := range in {
 				in[i] = src[i][lo:hi]
 			}
@@ -206,19 +206,19 @@ func (c *Code) encode(dst, src [][]byte, symbolSize int, native bool) error {
 				out[j] = dst[j][lo:hi]
 			}
 		} else {
-			packed := bufs.vectors(slotPacked, c.k+c.r, lay.packedLen(n))
+			packed := bufs.vectors(slotPacked, c.k+c.r, pk.Len())
 			for i := range in {
 				in[i] = packed[i]
-				lay.pack(in[i], src[i][lo:hi])
+				pk.PackRun(in[i], src[i][lo:hi])
 			}
 			copy(out, packed[c.k:])
 		}
 		if err := c.encodePacked(out, in, native, bufs); err != nil {
 			return err
 		}
-		if !lay.identity() {
+		if !pk.identity() {
 			for j := range out {
-				lay.unpack(dst[j][lo:hi], out[j])
+				pk.UnpackRun(dst[j][lo:hi], out[j])
 			}
 		}
 		return nil

@@ -48,25 +48,25 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 	if native || (!c.high && !lowFast) {
 		plan = c.newErasurePlan(present)
 	}
-	lay := newLayout(symbolSize)
 	bufs := c.getBuffers()
 	defer c.putBuffers(bufs)
 	sh := make([][]byte, len(shards))
 	return pieces(count, symbolSize, func(first, n int) error {
 		lo, hi := first*symbolSize, (first+n)*symbolSize
+		pk := shardPacking(symbolSize, n)
 		var packed [][]byte
-		if !lay.identity() {
-			packed = bufs.vectors(slotPacked, len(shards), lay.packedLen(n))
+		if !pk.identity() {
+			packed = bufs.vectors(slotPacked, len(shards), pk.Len())
 		}
 		for i, s := range shards {
 			switch {
-			case lay.identity():
+			case pk.identity():
 				if present[i] || i < c.k {
 					sh[i] = s[lo:hi] // missing originals are written in place
 				}
 			case present[i]:
 				sh[i] = packed[i]
-				lay.pack(sh[i], s[lo:hi])
+				pk.PackRun(sh[i], s[lo:hi])
 			case i < c.k:
 				sh[i] = packed[i]
 			}
@@ -83,9 +83,9 @@ func (c *Code) reconstruct(shards [][]byte, symbolSize int, native bool) error {
 		if err != nil {
 			return err
 		}
-		if !lay.identity() {
+		if !pk.identity() {
 			for _, i := range missing {
-				lay.unpack(shards[i][lo:hi], sh[i])
+				pk.UnpackRun(shards[i][lo:hi], sh[i])
 			}
 		}
 		return nil
