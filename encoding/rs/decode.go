@@ -281,8 +281,7 @@ func (c *Code) reconstructNative(p *erasurePlan, sh [][]byte, bufs *buffers) {
 			}
 		}
 		t.ifft(w, p.nonZero, p.n, 0)
-		formalDerivative(w)
-		t.fft(w, p.outputs, p.n, 0)
+		t.derivativeFFT(w, p.outputs, 0)
 		for i := 0; i < c.k; i++ {
 			if !p.present[i] {
 				pt := p.points[i]

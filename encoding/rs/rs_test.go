@@ -413,3 +413,38 @@ func TestSumInto(t *testing.T) {
 		}
 	})
 }
+
+// TestDerivativeFFT compares derivativeFFT, which folds before differentiating, with
+// the formal derivative followed by the FFT, for every power-of-two size up to 2048,
+// numbers of outputs around the fold's block sizes, points at several offsets, and
+// every flavour.
+func TestDerivativeFFT(t *testing.T) {
+	tb := tables()
+	flavours(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		for m := 2; m <= 2048; m *= 2 {
+			outs := []int{1, 2, 3, m/4 - 1, m / 4, m/4 + 1, m/2 - 1, m / 2, m/2 + 1, m}
+			for _, outputs := range outs {
+				if outputs < 1 || outputs > m {
+					continue
+				}
+				off := []int{0, m, 3 * m}[rng.IntN(3)]
+				size := []int{2, 64, 130}[rng.IntN(3)]
+				got := make([][]byte, m)
+				want := make([][]byte, m)
+				for i := range got {
+					got[i] = randomBytes(rng, size)
+					want[i] = bytes.Clone(got[i])
+				}
+				tb.derivativeFFT(got, outputs, off)
+				formalDerivative(want)
+				tb.fft(want, outputs, m, off)
+				for i := 0; i < outputs; i++ {
+					if !bytes.Equal(got[i], want[i]) {
+						t.Fatalf("m=%d outputs=%d off=%d size=%d: output %d differs", m, outputs, off, size, i)
+					}
+				}
+			}
+		}
+	})
+}

@@ -69,7 +69,11 @@ func (t *fieldTables) mul(x, y []byte, logM uint16) {
 	t.mulAdd(x, y, logM)
 }
 
-func xorInto(dst, src []byte) { subtle.XORBytes(dst, dst, src) }
+// xorInto computes dst ^= src over their common length.
+func xorInto(dst, src []byte) {
+	n := min(len(dst), len(src))
+	sumInto(dst[:n], [][]byte{src[:n]})
+}
 
 // xorVectors XORs every vector of src into the same vector of dst, in one call if both
 // lie back to back in memory.
@@ -488,6 +492,74 @@ func formalDerivative(work [][]byte) {
 	}
 }
 
+// derivativeFFT computes the first outputs vectors of the FFT of size m = len(work)
+// over the points skewOffset.. of the formal derivative of work, into work[:q], q =
+// pow2(outputs), leaving the rest of work garbage. Where q ≤ m/2, the FFT's top layers
+// only fold the blocks of q vectors into the first, X = Σ_b μ(b)·D(w)_b (see fftFew),
+// and the derivative D splits into the part within a block, D_low, which commutes with
+// the fold, and the terms from the blocks of higher bits: D(w)_b = D_low(w_b) ⊕
+// Σ_{bits t ∉ b} w_{b|t}. So X = D_low(Y) ⊕ V with Y = Σ_b μ(b)·w_b and V = Σ_c ν(c)·w_c,
+// ν(c) = Σ_{t ∈ c} μ(c∖t): the derivative runs on q vectors instead of m.
+func (t *fieldTables) derivativeFFT(work [][]byte, outputs, skewOffset int) {
+	m, q := len(work), ceilPow2(max(outputs, 1))
+	if q > m/2 {
+		formalDerivative(work)
+		t.fft(work, outputs, m, skewOffset)
+		return
+	}
+	blocks := m / q
+	mu := make([]uint16, blocks) // field elements
+	for b := range mu {
+		mu[b] = t.foldFactor(b*q, q, m, skewOffset)
+	}
+	block := func(b int) [][]byte { return work[b*q : (b+1)*q] }
+	// Y into block 0 (μ(0) = 1), then V into block 1 (ν(1) = μ(0) = 1), each reading
+	// the other blocks as they were.
+	for b := 1; b < blocks; b++ {
+		t.addScaled(block(0), block(b), mu[b])
+	}
+	for c := 2; c < blocks; c++ {
+		var nu uint16
+		for bit := 1; bit < blocks; bit <<= 1 {
+			if c&bit != 0 {
+				nu ^= mu[c&^bit]
+			}
+		}
+		t.addScaled(block(1), block(c), nu)
+	}
+	formalDerivative(block(0))
+	xorVectors(block(0), block(1))
+	t.fft(block(0), outputs, q, skewOffset)
+}
+
+// foldFactor is μ(j) of the fold of an FFT of size m to its first q vectors (see
+// fftFew): the product of the layer constants of the distances d ≥ q that j has.
+func (t *fieldTables) foldFactor(j, q, m, skewOffset int) uint16 {
+	logMu := uint16(0)
+	for d := q; d < m; d <<= 1 {
+		if j&d == 0 {
+			continue
+		}
+		logM := t.skew[skewOffset+d-1]
+		if logM == modulus {
+			return 0
+		}
+		logMu = addMod(logMu, logM)
+	}
+	return t.exp[logMu]
+}
+
+// addScaled computes dst[i] ^= src[i]·c for the field element c.
+func (t *fieldTables) addScaled(dst, src [][]byte, c uint16) {
+	switch c {
+	case 0:
+	case 1:
+		xorVectors(dst, src)
+	default:
+		t.mulAddVectors(dst, src, t.log[c])
+	}
+}
+
 // sumInto XORs every vector of srcs (each at least as long as dst) into dst.
 func sumInto(dst []byte, srcs [][]byte) {
 	done := sumIntoAsm(dst, srcs)
@@ -495,7 +567,7 @@ func sumInto(dst []byte, srcs [][]byte) {
 		return
 	}
 	for _, src := range srcs {
-		xorInto(dst[done:], src[done:len(dst)])
+		subtle.XORBytes(dst[done:], dst[done:], src[done:len(dst)])
 	}
 }
 
