@@ -163,7 +163,8 @@ func BenchmarkDecodePrimary(b *testing.B) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			subsets := map[string][]int{
 				"systematic": rng.Perm(k1),
-				// A reader that asks for rows below n-2f + pow2(n-2f) first gets the fast decoder.
+				// Rows below n-2f + pow2(n-2f), which klauspost's low-rate decoder can use (it
+				// runs for small shards only; see rs.lowFastPays).
 				"preferred": rng.Perm(min(n, k1+ceilPow2(k1)))[:k1],
 				"random":    rng.Perm(n)[:k1],
 			}
