@@ -651,6 +651,12 @@ func TestCheckpointsFollowExecution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The subscription streams the checkpoints after the height its header gives: wait
+	// for it, so that checkpoint 1 comes after (the call returns before the server has
+	// read the height).
+	if _, err := stream.Header(); err != nil {
+		t.Fatal(err)
+	}
 	txb := e.tx(e.alice, e.aliceCoin, func(b *sui.ProgrammableBuilder) { b.MoveCall(testPkg, "counter", "fail", nil) })
 	// aliceCoin holds 5000 MIST, less than the budget: rejected, no checkpoint.
 	_, err = e.execute(txb, [][]byte{e.alice.SignTransaction(txb)})
