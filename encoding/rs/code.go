@@ -140,7 +140,8 @@ func (c *Code) R() int { return c.r }
 func (c *Code) HighRate() bool { return c.high }
 
 // checkBatch validates a batch of shards that must all hold the same number of symbols;
-// missing (nil or empty) shards are allowed where allowMissing. It returns the number of symbols per shard.
+// missing (nil or empty) shards are allowed where allowMissing. It returns the number
+// of symbols per shard.
 func checkBatch(shards [][]byte, symbolSize int, allowMissing bool) (int, error) {
 	if symbolSize < 2 || symbolSize%2 != 0 {
 		return 0, fmt.Errorf("%w: symbol size %d is not a positive even number", ErrInvalidParameters, symbolSize)

@@ -620,21 +620,7 @@ func (t *fieldTables) fftFew(dst, work [][]byte, outputs, skewOffset int) {
 		copy(dst[i], work[i])
 	}
 	for b := q; b < m; b += q {
-		logMu, zero := uint16(0), false
-		for d := q; d < m; d <<= 1 {
-			logM := t.skew[skewOffset+d-1]
-			if b&d == 0 {
-				continue
-			}
-			if logM == modulus {
-				zero = true // a factor of zero
-				break
-			}
-			logMu = addMod(logMu, logM)
-		}
-		if !zero {
-			t.mulAddVectors(dst, work[b:b+q], logMu)
-		}
+		t.addScaled(dst, work[b:b+q], t.foldFactor(b, q, m, skewOffset))
 	}
 	t.fft(dst, outputs, q, skewOffset)
 }
