@@ -366,44 +366,16 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 		persistence = messages.Deletable(reg.ObjectID)
 	}
 
-	// Upload and collect confirmations.
-	t = time.Now()
-	cert, err := w.upload(ctx, com, enc, persistence, rep)
-	if err != nil && ctx.Err() == nil {
-		// The epoch may have changed since the committee was read (the nodes then refuse
-		// shards they no longer hold, or sign for the new epoch): read it again and, if
-		// it moved on, upload to the new committee.
-		w.committees.Invalidate()
-		if now, serr := w.committees.Current(ctx); serr == nil && now.Epoch != st.Epoch {
-			log.Info("the epoch changed during the upload; uploading to the new committee",
-				zap.Uint32("from", st.Epoch), zap.Uint32("to", now.Epoch), zap.NamedError("first_attempt", err))
-			com = now.Write
-			cert, err = w.upload(ctx, com, enc, persistence, rep)
-		}
-	}
-	res.Timings.Upload = time.Since(t)
-	w.metrics.Stage("store", "upload", res.Timings.Upload)
+	// Upload, collect confirmations and certify.
+	com, shared, err := w.publish(ctx, com, enc, reg.ObjectID, persistence, sharer, rep, &res.Timings, log)
 	if err != nil {
-		return nil, fmt.Errorf("store %s (Blob object %s registered): %w", id, reg.ObjectID, err)
-	}
-
-	// Certify.
-	rep.phase(PhaseCertify, 0)
-	t = time.Now()
-	shared, err := w.certify(ctx, reg.ObjectID, cert, sharer)
-	if err != nil {
-		if isEpochMismatch(err) {
-			w.committees.Invalidate()
-		}
-		return nil, fmt.Errorf("store %s: certify Blob object %s: %w", id, reg.ObjectID, err)
+		return nil, fmt.Errorf("store %s: %w", id, err)
 	}
 	if transfer != nil {
 		if _, err := transfer.TransferObject(ctx, reg.ObjectID, *opts.SendObjectTo); err != nil {
 			return nil, fmt.Errorf("store %s: send Blob object %s to %s: %w", id, reg.ObjectID, *opts.SendObjectTo, err)
 		}
 	}
-	res.Timings.Certify = time.Since(t)
-	w.metrics.Stage("store", "certify", res.Timings.Certify)
 	b := reg.Blob
 	b.ID = reg.ObjectID
 	ce := com.Epoch
@@ -467,6 +439,57 @@ func reuse(owned []chain.BlobObject, id encoding.BlobID, deletable bool, endEpoc
 		}
 	}
 	return reg, nil
+}
+
+// maxEpochChanges is how many epoch changes one store follows between its upload and
+// its certification before giving up.
+const maxEpochChanges = 2
+
+// publish uploads the slivers to the committee, aggregates the confirmations into a
+// certificate and certifies the Blob object with it, adding the time of each step to tm.
+// The epoch may move on meanwhile: the nodes then refuse shards they no longer hold or
+// sign for the new epoch, or the chain refuses the previous epoch's certificate
+// (EIncorrectEpoch). Then the committee is read again and, if its epoch moved on, the
+// slivers go to the new committee (nodes that kept their shards already have them) and
+// its certificate is used instead. It returns the committee that certified.
+func (w *Writer) publish(ctx context.Context, com *nodes.Committee, enc *encoding.EncodedBlob, objectID walrus.ID, p messages.BlobPersistence, sharer BlobSharer, rep *reporter, tm *Timings, log *zap.Logger) (*nodes.Committee, *walrus.ID, error) {
+	defer func() {
+		w.metrics.Stage("store", "upload", tm.Upload)
+		if tm.Certify > 0 {
+			w.metrics.Stage("store", "certify", tm.Certify)
+		}
+	}()
+	for changes := 0; ; changes++ {
+		t := time.Now()
+		cert, err := w.upload(ctx, com, enc, p, rep)
+		tm.Upload += time.Since(t)
+		if err != nil {
+			err = fmt.Errorf("upload to the committee of epoch %d (Blob object %s registered): %w", com.Epoch, objectID, err)
+		} else {
+			rep.phase(PhaseCertify, 0)
+			t = time.Now()
+			shared, cerr := w.certify(ctx, objectID, cert, sharer)
+			tm.Certify += time.Since(t)
+			if cerr == nil {
+				return com, shared, nil
+			}
+			err = fmt.Errorf("certify with the certificate of epoch %d: %w", com.Epoch, cerr)
+			if !isEpochMismatch(cerr) {
+				return nil, nil, err
+			}
+		}
+		if ctx.Err() != nil || changes == maxEpochChanges {
+			return nil, nil, err
+		}
+		w.committees.Invalidate()
+		now, serr := w.committees.Current(ctx)
+		if serr != nil || now.Epoch == com.Epoch {
+			return nil, nil, err
+		}
+		log.Info("the epoch changed during the store; uploading to the new committee",
+			zap.Uint32("from", com.Epoch), zap.Uint32("to", now.Epoch), zap.NamedError("attempt", err))
+		com = now.Write
+	}
 }
 
 func isEpochMismatch(err error) bool {

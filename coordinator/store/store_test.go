@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tuskstore/tusk/chain"
+	"github.com/tuskstore/tusk/chain/messages"
 	"github.com/tuskstore/tusk/chain/sui"
 	"github.com/tuskstore/tusk/chain/walrus"
 	"github.com/tuskstore/tusk/coordinator/coordtest/fakenode"
@@ -488,5 +490,71 @@ func TestStoreConcurrentThroughOneWriter(t *testing.T) {
 		if !bytes.Equal(got, blob) {
 			t.Fatalf("blob of %d bytes reads back different", len(blob))
 		}
+	}
+}
+
+// epochChangingChain is the devnet's chain client that, before the first certification it
+// is asked for, moves the devnet into the next epoch (and the fake nodes with it): the
+// certificate collected in the epoch of the upload then reaches a chain in a new epoch.
+type epochChangingChain struct {
+	*chain.Client
+	net     *testnet.Net
+	once    sync.Once
+	calls   int
+	errs    []error
+	changed *chain.Committee
+}
+
+func (c *epochChangingChain) before() {
+	c.once.Do(func() { c.changed = c.net.NextEpoch() })
+	c.calls++
+}
+
+func (c *epochChangingChain) CertifyBlob(ctx context.Context, id walrus.ID, cert *messages.ConfirmationCertificate) (sui.Digest, error) {
+	c.before()
+	d, err := c.Client.CertifyBlob(ctx, id, cert)
+	c.errs = append(c.errs, err)
+	return d, err
+}
+
+func (c *epochChangingChain) ShareBlob(ctx context.Context, req chain.ShareBlobRequest) (*chain.SharedBlobCreated, error) {
+	c.before()
+	created, err := c.Client.ShareBlob(ctx, req)
+	c.errs = append(c.errs, err)
+	return created, err
+}
+
+// An epoch change between the upload and the certification: the chain refuses the
+// certificate of the past epoch (EIncorrectEpoch), and the store uploads to the new
+// committee and certifies with its confirmations — for a plain and a shared blob.
+func TestStoreFollowsEpochChangeBeforeCertify(t *testing.T) {
+	for _, share := range []bool{false, true} {
+		t.Run(fmt.Sprintf("share=%v", share), func(t *testing.T) {
+			n := testnet.Start(t, testnet.Options{EpochDuration: time.Second})
+			first := n.Committee.Epoch
+			ec := &epochChangingChain{Client: n.Chain, net: n}
+			w := store.NewWriter(ec, n.Source, testConfig(), nil, nil)
+			blob := randomBlob(10_000)
+			res, err := w.Store(n.Ctx, blob, store.Options{Epochs: 3, Share: share})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ec.changed == nil || ec.changed.Epoch != first+1 {
+				t.Fatalf("the epoch did not move on from %d", first)
+			}
+			if ec.calls != 2 || !errors.Is(ec.errs[0], chain.ErrIncorrectEpoch) || ec.errs[1] != nil {
+				t.Fatalf("certifications %d with errors %v, want EIncorrectEpoch then success", ec.calls, ec.errs)
+			}
+			var certified *uint32
+			if share {
+				certified = checkShared(t, n, res, blob, true).Blob.CertifiedEpoch
+			} else {
+				certified = checkCertified(t, n, res, blob, true).CertifiedEpoch
+			}
+			// checkCertified and checkShared compare the result's epoch with the chain's.
+			if certified == nil || *certified != first+1 {
+				t.Fatalf("certified in epoch %v, want %d", certified, first+1)
+			}
+		})
 	}
 }

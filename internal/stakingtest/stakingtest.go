@@ -143,21 +143,28 @@ func (n *Net) EpochState() *chain.EpochState {
 // call want (chain.EpochVotingEnded or chain.EpochChangeStarted).
 func (n *Net) StepUntil(want chain.EpochAction) {
 	n.T.Helper()
+	StepUntil(n.Ctx, n.T, n.driver, want)
+}
+
+// StepUntil runs d (waiting for each deadline) until it makes the call want
+// (chain.EpochVotingEnded or chain.EpochChangeStarted); anything else fails t.
+func StepUntil(ctx context.Context, t testing.TB, d *chain.EpochDriver, want chain.EpochAction) {
+	t.Helper()
 	for {
-		action, next, err := n.driver.Step(n.Ctx)
+		action, next, err := d.Step(ctx)
 		if err != nil {
-			n.T.Fatalf("epoch step: %v", err)
+			t.Fatalf("epoch step: %v", err)
 		}
 		if action == want {
 			return
 		}
 		if action != chain.EpochWait {
-			n.T.Fatalf("epoch step did %s, want %s", action, want)
+			t.Fatalf("epoch step did %s, want %s", action, want)
 		}
 		if next.IsZero() {
-			n.T.Fatalf("epoch step: nothing due (state %s), want %s", n.EpochState().State, want)
+			t.Fatalf("epoch step: nothing due, want %s", want)
 		}
-		SleepUntil(n.Ctx, next)
+		SleepUntil(ctx, next)
 	}
 }
 

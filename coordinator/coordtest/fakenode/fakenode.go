@@ -195,6 +195,7 @@ func (n *Node) Confirmation(ctx context.Context, id encoding.BlobID, p messages.
 			}
 		}
 	}
+	epoch := n.epoch
 	n.mu.Unlock()
 	n.Confirmations.Add(1)
 	conf := messages.StorageConfirmation{BlobID: id, Persistence: p}
@@ -205,7 +206,7 @@ func (n *Node) Confirmation(ctx context.Context, id encoding.BlobID, p messages.
 	case WrongMessage:
 		conf.BlobID[0] ^= 1
 	}
-	sm := messages.Sign(signer, messages.NewStorageConfirmationMessage(n.epoch, conf))
+	sm := messages.Sign(signer, messages.NewStorageConfirmationMessage(epoch, conf))
 	return &sm, nil
 }
 
@@ -309,6 +310,19 @@ func (c *Cluster) SetStatus(id encoding.BlobID, st api.BlobStatus) {
 		n.mu.Lock()
 		n.status[id] = st
 		n.mu.Unlock()
+	}
+}
+
+// Follow moves the nodes into com, the committee of a new epoch: each member's node
+// signs for com's epoch from now on and holds the shards com gives it (the slivers it
+// stored stay). Nodes not in com are left as they are.
+func (c *Cluster) Follow(com *chain.Committee) {
+	for _, m := range com.Members {
+		if n, ok := c.byID[m.NodeID]; ok {
+			n.mu.Lock()
+			n.member, n.epoch = m, com.Epoch
+			n.mu.Unlock()
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/tuskstore/tusk/coordinator/committees"
 	"github.com/tuskstore/tusk/coordinator/coordtest/fakenode"
 	"github.com/tuskstore/tusk/coordinator/nodes"
+	"github.com/tuskstore/tusk/internal/stakingtest"
 )
 
 // Net is a running devnet with a funded client and fake storage nodes.
@@ -43,6 +44,9 @@ type Options struct {
 	StoragePrice, WritePrice uint64
 	// NodeAddrs, if set, are the genesis nodes' network addresses (one per node).
 	NodeAddrs []string
+	// EpochDuration overrides the genesis epoch duration (default an hour). Epochs move
+	// only when the test calls NextEpoch.
+	EpochDuration time.Duration
 }
 
 // FreeAddr returns a free loopback host:port.
@@ -63,6 +67,9 @@ func Start(t testing.TB, o Options) *Net {
 	}
 	if o.WritePrice != 0 {
 		cfg.Genesis.WritePrice = o.WritePrice
+	}
+	if o.EpochDuration != 0 {
+		cfg.Genesis.EpochDuration = o.EpochDuration
 	}
 	for i, a := range o.NodeAddrs {
 		cfg.Genesis.Nodes[i].NetworkAddress = a
@@ -89,6 +96,27 @@ func Start(t testing.TB, o Options) *Net {
 	n.Pool = nodes.NewPool(n.Cluster.Dialer())
 	n.Source = committees.NewSource(n.Chain, n.Pool, time.Minute)
 	return n
+}
+
+// NextEpoch starts the next epoch change (voting_end and initiate_epoch_change, each when
+// due) and moves the fake nodes into the new committee, which it returns. The nodes do
+// not attest epoch_sync_done: the chain stays in EpochChangeSync, where blobs are
+// registered and certified with the new committee.
+func (n *Net) NextEpoch() *chain.Committee {
+	n.T.Helper()
+	d, err := chain.NewEpochDriver(n.Chain, chain.EpochDriverConfig{Treasury: n.Devnet.IDs().Treasury, Retry: 50 * time.Millisecond})
+	if err != nil {
+		n.T.Fatal(err)
+	}
+	stakingtest.StepUntil(n.Ctx, n.T, d, chain.EpochVotingEnded)
+	stakingtest.StepUntil(n.Ctx, n.T, d, chain.EpochChangeStarted)
+	com, err := n.Chain.Committee(n.Ctx)
+	if err != nil {
+		n.T.Fatal(err)
+	}
+	n.Cluster.Follow(com)
+	n.Committee = com
+	return com
 }
 
 // FundedKey makes a new key funded by the faucet.
