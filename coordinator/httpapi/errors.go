@@ -137,7 +137,7 @@ func classify(err error) *apiError {
 		e := newError(http.StatusServiceUnavailable, "STORAGE_EXCEEDED", "the system has no free capacity for this blob: %v", err)
 		e.retryAfter = 60
 		return e
-	case errors.Is(err, chain.ErrIncorrectEpoch), errors.Is(err, chain.ErrIncorrectCommittee), errors.Is(err, chain.ErrInvalidIDEpoch):
+	case errors.Is(err, store.ErrEpochChanged), errors.Is(err, chain.ErrIncorrectEpoch), errors.Is(err, chain.ErrIncorrectCommittee), errors.Is(err, chain.ErrInvalidIDEpoch):
 		e := newError(http.StatusServiceUnavailable, "EPOCH_CHANGED", "the system moved to a new epoch while the blob was being stored; retry the request: %v", err)
 		e.retryAfter = 10
 		return e

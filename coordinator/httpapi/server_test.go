@@ -119,6 +119,7 @@ func TestPutBlobBadRequests(t *testing.T) {
 		store.ErrInvalidOptions:         {400, "MALFORMED_REQUEST"},
 		chain.ErrInsufficientWAL:        {503, "INSUFFICIENT_FUNDS"},
 		chain.ErrIncorrectEpoch:         {503, "EPOCH_CHANGED"},
+		store.ErrEpochChanged:           {503, "EPOCH_CHANGED"},
 		encoding.ErrBlobTooLarge:        {413, "BLOB_TOO_LARGE"},
 		errors.New("boom"):              {500, "INTERNAL_ERROR"},
 	} {

@@ -36,6 +36,10 @@ var (
 	// ErrUnsupported: the chain client cannot do what was asked (share a blob, send the
 	// Blob object to another address): it lacks BlobSharer or ObjectTransferrer.
 	ErrUnsupported = errors.New("store: not supported")
+	// ErrEpochChanged: the epoch moved on during the store more often than a store
+	// follows, or past the end of the blob's storage; the Blob object stays registered
+	// and uncertified. Storing again registers for the new epoch.
+	ErrEpochChanged = errors.New("store: the epoch changed during the store")
 	// ErrBlobTooLarge: the blob exceeds the maximum size for the shard count.
 	ErrBlobTooLarge = encoding.ErrBlobTooLarge
 )
@@ -367,7 +371,7 @@ func (w *Writer) Store(ctx context.Context, blob []byte, opts Options) (res *Res
 	}
 
 	// Upload, collect confirmations and certify.
-	com, shared, err := w.publish(ctx, com, enc, reg.ObjectID, persistence, sharer, rep, &res.Timings, log)
+	com, shared, err := w.publish(ctx, com, enc, reg, persistence, sharer, rep, &res.Timings, log)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", id, err)
 	}
@@ -446,13 +450,14 @@ func reuse(owned []chain.BlobObject, id encoding.BlobID, deletable bool, endEpoc
 const maxEpochChanges = 2
 
 // publish uploads the slivers to the committee, aggregates the confirmations into a
-// certificate and certifies the Blob object with it, adding the time of each step to tm.
-// The epoch may move on meanwhile: the nodes then refuse shards they no longer hold or
-// sign for the new epoch, or the chain refuses the previous epoch's certificate
-// (EIncorrectEpoch). Then the committee is read again and, if its epoch moved on, the
-// slivers go to the new committee (nodes that kept their shards already have them) and
-// its certificate is used instead. It returns the committee that certified.
-func (w *Writer) publish(ctx context.Context, com *nodes.Committee, enc *encoding.EncodedBlob, objectID walrus.ID, p messages.BlobPersistence, sharer BlobSharer, rep *reporter, tm *Timings, log *zap.Logger) (*nodes.Committee, *walrus.ID, error) {
+// certificate and certifies the registered Blob with it, adding the time of each step to
+// tm. The epoch may move on meanwhile: the nodes then refuse shards they no longer hold
+// or sign for the new epoch, or the chain refuses the previous epoch's certificate
+// (EIncorrectEpoch). Then the committee is read again and, if its epoch moved on (and
+// the blob's storage did not end with it), the slivers go to the new committee (nodes
+// that kept their shards already have them) and its certificate is used instead. It
+// returns the committee that certified.
+func (w *Writer) publish(ctx context.Context, com *nodes.Committee, enc *encoding.EncodedBlob, reg *chain.RegisteredBlob, p messages.BlobPersistence, sharer BlobSharer, rep *reporter, tm *Timings, log *zap.Logger) (*nodes.Committee, *walrus.ID, error) {
 	defer func() {
 		w.metrics.Stage("store", "upload", tm.Upload)
 		if tm.Certify > 0 {
@@ -464,11 +469,11 @@ func (w *Writer) publish(ctx context.Context, com *nodes.Committee, enc *encodin
 		cert, err := w.upload(ctx, com, enc, p, rep)
 		tm.Upload += time.Since(t)
 		if err != nil {
-			err = fmt.Errorf("upload to the committee of epoch %d (Blob object %s registered): %w", com.Epoch, objectID, err)
+			err = fmt.Errorf("upload to the committee of epoch %d (Blob object %s registered): %w", com.Epoch, reg.ObjectID, err)
 		} else {
 			rep.phase(PhaseCertify, 0)
 			t = time.Now()
-			shared, cerr := w.certify(ctx, objectID, cert, sharer)
+			shared, cerr := w.certify(ctx, reg.ObjectID, cert, sharer)
 			tm.Certify += time.Since(t)
 			if cerr == nil {
 				return com, shared, nil
@@ -478,13 +483,18 @@ func (w *Writer) publish(ctx context.Context, com *nodes.Committee, enc *encodin
 				return nil, nil, err
 			}
 		}
-		if ctx.Err() != nil || changes == maxEpochChanges {
+		if ctx.Err() != nil {
 			return nil, nil, err
 		}
 		w.committees.Invalidate()
 		now, serr := w.committees.Current(ctx)
-		if serr != nil || now.Epoch == com.Epoch {
+		switch {
+		case serr != nil || now.Epoch == com.Epoch:
 			return nil, nil, err
+		case changes == maxEpochChanges:
+			return nil, nil, fmt.Errorf("%w %d times: %w", ErrEpochChanged, changes+1, err)
+		case now.Epoch >= reg.Blob.Storage.EndEpoch:
+			return nil, nil, fmt.Errorf("%w to %d, where the storage of Blob object %s has ended: %w", ErrEpochChanged, now.Epoch, reg.ObjectID, err)
 		}
 		log.Info("the epoch changed during the store; uploading to the new committee",
 			zap.Uint32("from", com.Epoch), zap.Uint32("to", now.Epoch), zap.NamedError("attempt", err))

@@ -558,3 +558,28 @@ func TestStoreFollowsEpochChangeBeforeCertify(t *testing.T) {
 		})
 	}
 }
+
+// A blob stored for one epoch whose epoch ends between its upload and its certification
+// cannot be certified any more: the store fails with ErrEpochChanged after the one
+// refused certification, without uploading again.
+func TestStoreEpochChangeEndsStorage(t *testing.T) {
+	n := testnet.Start(t, testnet.Options{EpochDuration: time.Second})
+	ec := &epochChangingChain{Client: n.Chain, net: n}
+	w := store.NewWriter(ec, n.Source, testConfig(), nil, nil)
+	puts := func() (c int64) {
+		for _, fn := range n.Cluster.Nodes {
+			c += fn.SliverPuts.Load()
+		}
+		return c
+	}
+	_, err := w.Store(n.Ctx, randomBlob(10_000), store.Options{Epochs: 1})
+	if !errors.Is(err, store.ErrEpochChanged) || !errors.Is(err, chain.ErrIncorrectEpoch) {
+		t.Fatalf("store across the end of its only epoch: %v, want ErrEpochChanged from EIncorrectEpoch", err)
+	}
+	if ec.calls != 1 {
+		t.Fatalf("%d certifications, want 1", ec.calls)
+	}
+	if got, most := puts(), int64(2*n.Committee.NShards); got == 0 || got > most {
+		t.Fatalf("%d slivers sent, want one upload (at most %d)", got, most)
+	}
+}
