@@ -583,3 +583,26 @@ func TestStoreEpochChangeEndsStorage(t *testing.T) {
 		t.Fatalf("%d slivers sent, want one upload (at most %d)", got, most)
 	}
 }
+
+// An epoch change as the upload begins: the nodes sign for the new epoch, which the
+// writer does not count for the committee it read; it reads the committee again, uploads
+// to the new one and certifies in the new epoch.
+func TestStoreFollowsEpochChangeDuringUpload(t *testing.T) {
+	n := testnet.Start(t, testnet.Options{EpochDuration: time.Second})
+	first := n.Committee.Epoch
+	w := newWriter(n)
+	blob := randomBlob(10_000)
+	changed := false
+	res, err := w.Store(n.Ctx, blob, store.Options{Epochs: 3, Progress: func(p store.Progress) {
+		if p.Phase == store.PhaseUpload && !changed {
+			changed = true
+			n.NextEpoch()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := checkCertified(t, n, res, blob, true).CertifiedEpoch; got == nil || *got != first+1 {
+		t.Fatalf("certified in epoch %v, want %d", got, first+1)
+	}
+}
