@@ -38,7 +38,8 @@ var (
 	ErrUnsupported = errors.New("store: not supported")
 	// ErrEpochChanged: the epoch moved on during the store more often than a store
 	// follows, or past the end of the blob's storage; the Blob object stays registered
-	// and uncertified. Storing again registers for the new epoch.
+	// and uncertified. Storing again reuses it if its storage still covers the epochs
+	// asked for, and registers anew otherwise.
 	ErrEpochChanged = errors.New("store: the epoch changed during the store")
 	// ErrBlobTooLarge: the blob exceeds the maximum size for the shard count.
 	ErrBlobTooLarge = encoding.ErrBlobTooLarge

@@ -101,7 +101,8 @@ func Start(t testing.TB, o Options) *Net {
 // NextEpoch starts the next epoch change (voting_end and initiate_epoch_change, each when
 // due) and moves the fake nodes into the new committee, which it returns. The nodes do
 // not attest epoch_sync_done: the chain stays in EpochChangeSync, where blobs are
-// registered and certified with the new committee.
+// registered and certified with the new committee, and no further change can start (so
+// a test calls it once).
 func (n *Net) NextEpoch() *chain.Committee {
 	n.T.Helper()
 	d, err := chain.NewEpochDriver(n.Chain, chain.EpochDriverConfig{Treasury: n.Devnet.IDs().Treasury, Retry: 50 * time.Millisecond})
